@@ -1,0 +1,41 @@
+package dev.ripple.api;
+
+/**
+ * Every error the API can answer, each with a stable {@code code} that bots can switch on. The list is part of the
+ * API contract (docs/api.md): codes are never renamed or reused.
+ */
+public enum ErrorCode {
+    UNKNOWN_FLAG(404, "Unknown flag"),
+    UNKNOWN_CELL(404, "Unknown cell"),
+    UNKNOWN_RING(404, "Unknown ring"),
+    NOT_FOUND(404, "No such resource"),
+    BAD_PARAMETER(400, "Bad parameter"),
+    MALFORMED_BODY(400, "Malformed request body"),
+    METHOD_NOT_ALLOWED(405, "Method not allowed"),
+    NOT_ACCEPTABLE(406, "Not acceptable"),
+    UNSUPPORTED_MEDIA_TYPE(415, "Unsupported media type"),
+    RINGS_INVALID(422, "rings/ has problems"),
+    NOT_READY(503, "Not ready"),
+    INTERNAL_ERROR(500, "Internal error");
+
+    private final int status;
+    private final String title;
+
+    ErrorCode(int status, String title) {
+        this.status = status;
+        this.title = title;
+    }
+
+    public int status() {
+        return status;
+    }
+
+    public String title() {
+        return title;
+    }
+
+    /** The stable wire form: {@code unknown-flag}. */
+    public String code() {
+        return name().toLowerCase().replace('_', '-');
+    }
+}

@@ -1,0 +1,70 @@
+package dev.ripple.api;
+
+import dev.ripple.cache.CacheRefresher;
+import dev.ripple.topology.TopologyService;
+import io.smallrye.mutiny.Uni;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Request;
+import jakarta.ws.rs.core.Response;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+import java.util.regex.Pattern;
+
+@Path("/api/v1/flags")
+@Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "flags", description = "Every flag's state across the fleet, from the per-cell cache")
+public class FlagsResource {
+    private static final Pattern FLAG_NAME = Pattern.compile("[a-z0-9_]{1,100}");
+
+    private final StateViews views;
+    private final CacheRefresher refresher;
+    private final TopologyService topology;
+
+    FlagsResource(StateViews views, CacheRefresher refresher, TopologyService topology) {
+        this.views = views;
+        this.refresher = refresher;
+        this.topology = topology;
+    }
+
+    @GET
+    @Operation(summary = "Every flag with a per-ring summary",
+            description = "Flags defined in rings/ and flags set on any cell. Per ring: the value every cell agrees "
+                    + "on, or 'mixed' with a breakdown. Honors If-None-Match.")
+    public Uni<Response> list(@Parameter(description = "only flags whose name contains this text")
+                              @QueryParam("match") String match,
+                              @Context Request request, @Context HttpHeaders headers) {
+        if (match != null && match.isBlank()) {
+            throw new ApiException(ErrorCode.BAD_PARAMETER, "query parameter 'match' must not be empty");
+        }
+        return Uni.createFrom().item(() -> Conditional.respond(views.flagList(match), request, headers));
+    }
+
+    @GET
+    @Path("/{name}")
+    @Operation(summary = "One flag's state per ring and per cell",
+            description = "From the cache, with each cell's read time and staleness; ?fresh=true reads every cell "
+                    + "live first. Honors If-None-Match.")
+    public Uni<Response> get(@PathParam("name") String name,
+                             @Parameter(description = "read every cell now instead of answering from the cache")
+                             @QueryParam("fresh") String fresh,
+                             @Context Request request, @Context HttpHeaders headers) {
+        if (!FLAG_NAME.matcher(name).matches()) {
+            throw new ApiException(ErrorCode.BAD_PARAMETER, "'" + name + "' is not a flag name (lowercase letters, "
+                    + "digits and underscores)", java.util.Map.of("parameter", "name"));
+        }
+        if (Conditional.flag("fresh", fresh)) {
+            return refresher.refreshCells(topology.current().cells())
+                    .map(results -> Conditional.respond(views.freshFlag(name), request, headers));
+        }
+        return Uni.createFrom().item(() -> Conditional.respond(views.flag(name), request, headers));
+    }
+}

@@ -1,0 +1,76 @@
+package dev.ripple.api;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import io.quarkus.logging.Log;
+import jakarta.ws.rs.NotAcceptableException;
+import jakarta.ws.rs.NotAllowedException;
+import jakarta.ws.rs.NotFoundException;
+import jakarta.ws.rs.NotSupportedException;
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Turns every failure into an RFC 9457 problem document with a stable {@code code}. 4xx are the caller's to fix and
+ * are logged at DEBUG; anything else is ours, logged at ERROR with its cause, and answered without internals.
+ */
+public class ProblemMapper {
+    public static final String PROBLEM_JSON = "application/problem+json";
+
+    @ServerExceptionMapper
+    public Response api(ApiException e, UriInfo uri) {
+        Log.debugf("%s %s: %s", e.code().code(), uri.getPath(), e.getMessage());
+        return problem(e.code(), e.getMessage(), uri, e.extensions());
+    }
+
+    @ServerExceptionMapper
+    public Response json(JsonProcessingException e, UriInfo uri) {
+        return problem(ErrorCode.MALFORMED_BODY, "the body is not valid JSON for this endpoint: "
+                + e.getOriginalMessage(), uri, Map.of());
+    }
+
+    @ServerExceptionMapper
+    public Response web(WebApplicationException e, UriInfo uri) {
+        ErrorCode code;
+        if (e instanceof NotFoundException) {
+            code = ErrorCode.NOT_FOUND;
+        } else if (e instanceof NotAllowedException) {
+            code = ErrorCode.METHOD_NOT_ALLOWED;
+        } else if (e instanceof NotSupportedException) {
+            code = ErrorCode.UNSUPPORTED_MEDIA_TYPE;
+        } else if (e instanceof NotAcceptableException) {
+            code = ErrorCode.NOT_ACCEPTABLE;
+        } else if (e.getResponse() != null && e.getResponse().getStatus() < 500) {
+            code = e.getCause() instanceof JsonProcessingException ? ErrorCode.MALFORMED_BODY : ErrorCode.BAD_PARAMETER;
+        } else {
+            return unexpected(e, uri);
+        }
+        String detail = code == ErrorCode.NOT_FOUND ? "no resource at " + uri.getPath()
+                : e.getCause() instanceof JsonProcessingException j ? "the body is not valid JSON for this endpoint: "
+                + j.getOriginalMessage() : e.getMessage();
+        return problem(code, detail, uri, Map.of());
+    }
+
+    @ServerExceptionMapper
+    public Response unexpected(Throwable e, UriInfo uri) {
+        Log.errorf(e, "Unexpected failure serving %s", uri.getPath());
+        return problem(ErrorCode.INTERNAL_ERROR, "Ripple failed to serve this request; the cause is in its log",
+                uri, Map.of());
+    }
+
+    static Response problem(ErrorCode code, String detail, UriInfo uri, Map<String, Object> extensions) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("type", "urn:ripple:problem:" + code.code());
+        body.put("title", code.title());
+        body.put("status", code.status());
+        body.put("code", code.code());
+        body.put("detail", detail);
+        body.put("instance", uri.getPath());
+        body.putAll(extensions);
+        return Response.status(code.status()).type(PROBLEM_JSON).entity(body).build();
+    }
+}

@@ -1,0 +1,123 @@
+package dev.ripple.cache;
+
+import dev.ripple.cells.CellError;
+import dev.ripple.flags.Gates;
+import dev.ripple.flags.ObservedFlag;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Observed flag state per cell, in memory, answering "what is this flag's state everywhere?" without asking any
+ * cell. Always safe to drop: the next refresh rebuilds it. Two counters let readers cache what they derive from it:
+ * {@link #version()} moves on every write, {@link #stateVersion()} only when something a user would see changed
+ * (a gate, a cell going stale or recovering) and not when a cell is merely re-read.
+ */
+@ApplicationScoped
+public class CellStateCache {
+    private final Map<String, CellState> states = new ConcurrentHashMap<>();
+    private final Set<String> unsaved = ConcurrentHashMap.newKeySet();
+    private final AtomicLong version = new AtomicLong();
+    private final AtomicLong stateVersion = new AtomicLong();
+
+    public Optional<CellState> get(String cellId) {
+        return Optional.ofNullable(states.get(cellId));
+    }
+
+    public CellState getOrNeverRead(String cellId) {
+        CellState state = states.get(cellId);
+        return state != null ? state : CellState.neverRead(cellId);
+    }
+
+    public long version() {
+        return version.get();
+    }
+
+    public long stateVersion() {
+        return stateVersion.get();
+    }
+
+    /** Records a successful read of every flag of a cell. */
+    public CellState recordRead(String cellId, List<ObservedFlag> flags, Instant at) {
+        TreeMap<String, Gates> byName = new TreeMap<>();
+        flags.forEach(f -> byName.put(f.name(), f.gates()));
+        String hash = hash(byName);
+        return put(cellId, previous -> new CellState(cellId, byName, at, at, false, null, null, hash));
+    }
+
+    /** Records a failed read: the last known flags stay, marked stale with the reason. */
+    public CellState recordFailure(String cellId, CellError error, Instant at) {
+        return put(cellId, previous -> {
+            CellState base = previous != null ? previous : CellState.neverRead(cellId);
+            Instant since = base.stale() && base.staleSince() != null ? base.staleSince() : at;
+            return new CellState(cellId, base.flags(), base.readAt(), at, true, error.toString(), since,
+                    base.contentHash());
+        });
+    }
+
+    /** Replaces the whole cache with persisted state (at startup), without marking anything unsaved. */
+    public void restore(Collection<CellState> persisted) {
+        persisted.forEach(s -> states.put(s.cellId(), s));
+        version.incrementAndGet();
+        stateVersion.incrementAndGet();
+    }
+
+    /** Forgets cells that left the topology. */
+    public void retainOnly(Set<String> cellIds) {
+        if (states.keySet().retainAll(cellIds)) {
+            version.incrementAndGet();
+            stateVersion.incrementAndGet();
+        }
+    }
+
+    /** Hands over the cells written since the last call, for persisting. */
+    public List<CellState> drainUnsaved() {
+        List<CellState> drained = unsaved.stream().map(states::get).filter(java.util.Objects::nonNull).toList();
+        drained.forEach(s -> unsaved.remove(s.cellId()));
+        return drained;
+    }
+
+    private CellState put(String cellId, java.util.function.UnaryOperator<CellState> update) {
+        CellState[] result = new CellState[1];
+        states.compute(cellId, (id, previous) -> {
+            CellState next = update.apply(previous);
+            if (previous == null || previous.stale() != next.stale()
+                    || !previous.contentHash().equals(next.contentHash())
+                    || !java.util.Objects.equals(previous.error(), next.error())) {
+                stateVersion.incrementAndGet();
+            }
+            result[0] = next;
+            return next;
+        });
+        unsaved.add(cellId);
+        version.incrementAndGet();
+        return result[0];
+    }
+
+    static String hash(Map<String, Gates> flags) {
+        try {
+            MessageDigest digest = MessageDigest.getInstance("SHA-256");
+            flags.forEach((name, gates) -> {
+                digest.update(name.getBytes(StandardCharsets.UTF_8));
+                digest.update((byte) 0);
+                digest.update(gates.toString().getBytes(StandardCharsets.UTF_8));
+                digest.update((byte) 1);
+            });
+            return HexFormat.of().formatHex(digest.digest(), 0, 16);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JVM", e);
+        }
+    }
+}

@@ -1,0 +1,50 @@
+package dev.ripple.cells;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+import java.time.Duration;
+
+/** How Ripple talks to cells. */
+@ConfigMapping(prefix = "ripple.cells")
+public interface CellsConfig {
+
+    /** Most cell calls in flight at once across one fan-out (a refresh, a ring's apply). */
+    @WithDefault("64")
+    int concurrency();
+
+    /** How long one attempt may take before it counts as a timeout. */
+    @WithDefault("5s")
+    Duration timeout();
+
+    Retry retry();
+
+    Breaker breaker();
+
+    interface Retry {
+        /** Attempts per call, the first included. Only transient failures (5xx, 429, timeouts, connection) retry. */
+        @WithDefault("3")
+        int maxAttempts();
+
+        /** Wait before the first retry; doubles each time up to {@link #maxBackoff()}. */
+        @WithDefault("200ms")
+        Duration initialBackoff();
+
+        @WithDefault("2s")
+        Duration maxBackoff();
+
+        /** Share of each wait drawn at random (0–1), so retries from many cells do not arrive together. */
+        @WithDefault("0.5")
+        double jitter();
+    }
+
+    interface Breaker {
+        /** Failed calls in a row (each after its retries) that open a cell's breaker. */
+        @WithDefault("3")
+        int failureThreshold();
+
+        /** How long an open breaker fails calls fast before letting one probe through. */
+        @WithDefault("30s")
+        Duration openFor();
+    }
+}
