@@ -1,0 +1,60 @@
+package dev.ripple.cells;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ripple.flags.ActorKind;
+import dev.ripple.flags.GateChange;
+import dev.ripple.flags.ObservedFlag;
+import org.junit.jupiter.api.Test;
+
+import java.math.BigDecimal;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** How the gitlab adapter encodes changes and reads answers, without a network. */
+class GitlabWireFormatTest {
+
+    @Test
+    void encodesEachKindOfChangeAsGitlabsFormParameters() {
+        assertThat(GitlabCellAdapter.form(new GateChange.SetBoolean(true))).containsEntry("value", List.of("true"));
+        assertThat(GitlabCellAdapter.form(new GateChange.SetPercentage(GateChange.PercentageKind.ACTORS,
+                new BigDecimal("25.0"))))
+                .containsEntry("value", List.of("25")).containsEntry("key", List.of("percentage_of_actors"));
+        assertThat(GitlabCellAdapter.form(new GateChange.SetPercentage(GateChange.PercentageKind.TIME,
+                new BigDecimal("12.50"))))
+                .containsEntry("value", List.of("12.5")).containsEntry("key", List.of("percentage_of_time"));
+        assertThat(GitlabCellAdapter.form(new GateChange.SetActors(ActorKind.FEATURE_GROUP, List.of("gitlab_team_members"), true)))
+                .containsEntry("value", List.of("true")).containsEntry("feature_group", List.of("gitlab_team_members"));
+        assertThat(GitlabCellAdapter.form(new GateChange.SetActors(ActorKind.PROJECT, List.of("a/b", "c/d"), false)))
+                .containsEntry("value", List.of("false")).containsEntry("project", List.of("a/b,c/d"));
+    }
+
+    @Test
+    void readsGatesWithDecimalAndIntegerPercentages() throws Exception {
+        String body = """
+                {"name":"new_search_ui","state":"conditional","gates":[
+                  {"key":"boolean","value":false},
+                  {"key":"percentage_of_actors","value":25},
+                  {"key":"percentage_of_time","value":12.5},
+                  {"key":"actors","value":["User:42","Project:278964"]},
+                  {"key":"groups","value":["gitlab_team_members"]},
+                  {"key":"expression","value":"something newer"}],
+                 "definition":null}""";
+        ObservedFlag flag = GitlabCellAdapter.parseFlag(new ObjectMapper().readTree(body));
+        assertThat(flag.name()).isEqualTo("new_search_ui");
+        assertThat(flag.gates().enabled()).isFalse();
+        assertThat(flag.gates().percentageOfActors()).isEqualByComparingTo("25");
+        assertThat(flag.gates().percentageOfTime()).isEqualByComparingTo("12.5");
+        assertThat(flag.gates().actors()).containsExactly("Project:278964", "User:42");
+        assertThat(flag.gates().groups()).containsExactly("gitlab_team_members");
+        assertThat(flag.gates().describe()).isEqualTo("25% of actors + 12.5% of time + 2 actors + feature group gitlab_team_members");
+    }
+
+    @Test
+    void turnsGitlabRefusalBodiesIntoTheirReason() {
+        assertThat(GitlabCellAdapter.refusalReason("{\"message\":\"400 Bad request - Not a percentage\"}"))
+                .isEqualTo("Not a percentage");
+        assertThat(GitlabCellAdapter.refusalReason("{\"error\":\"value is missing\"}")).isEqualTo("value is missing");
+        assertThat(GitlabCellAdapter.refusalReason("<html>oops</html>")).isEqualTo("<html>oops</html>");
+    }
+}
