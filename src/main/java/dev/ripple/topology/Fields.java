@@ -157,7 +157,8 @@ final class Fields {
                 }
                 return Optional.of(s.number().doubleValue());
             }
-            problem(key, "expected a number, got " + describeWithText(n));
+            problem(key, "expected a number, got " + describeWithText(n)
+                    + (n instanceof Scalar s && s.token() == JsonToken.VALUE_STRING ? "; remove the quotes" : ""));
             return Optional.empty();
         });
     }
@@ -169,7 +170,11 @@ final class Fields {
                     && (s.token() == JsonToken.VALUE_TRUE || s.token() == JsonToken.VALUE_FALSE)) {
                 return Optional.of(s.token() == JsonToken.VALUE_TRUE);
             }
-            problem(key, "expected true or false, got " + describeWithText(n));
+            if (n instanceof Scalar s && (s.token() == JsonToken.VALUE_TRUE || s.token() == JsonToken.VALUE_FALSE)) {
+                problem(key, "write true or false, not " + s.text());
+            } else {
+                problem(key, "expected true or false, got " + describeWithText(n));
+            }
             return Optional.empty();
         });
     }

@@ -159,7 +159,9 @@ final class YamlTree {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof org.yaml.snakeyaml.error.MarkedYAMLException marked && marked.getProblem() != null) {
                 int line = marked.getProblemMark() != null ? marked.getProblemMark().getLine() + 1 : 0;
-                String context = marked.getContext() != null ? " (" + marked.getContext() + ")" : "";
+                String context = marked.getContext() == null ? "" : " (" + marked.getContext()
+                        + (marked.getContextMark() != null ? " started at line " + (marked.getContextMark().getLine() + 1)
+                        : "") + ")";
                 return new Problem(file, line, "", "not valid YAML: " + marked.getProblem() + context);
             }
         }
