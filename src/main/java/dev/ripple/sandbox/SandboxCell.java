@@ -96,6 +96,12 @@ public final class SandboxCell {
         faults = newFaults;
     }
 
+    /** Changes the faults atomically against other updates, e.g. a partial update from the knobs API. */
+    public synchronized Faults updateFaults(java.util.function.UnaryOperator<Faults> change) {
+        faults(change.apply(faults));
+        return faults;
+    }
+
     public void resetFaults() {
         faults(Faults.NONE);
     }
