@@ -66,6 +66,10 @@ final class FeatureJson {
     /** Whole percentages as integers, others as decimals, as GitLab renders them. */
     private static Number percentage(BigDecimal p) {
         BigDecimal stripped = p.stripTrailingZeros();
-        return stripped.scale() <= 0 ? stripped.intValueExact() : stripped.doubleValue();
+        // Not a ternary: that would promote the integer to a double and render 25 as 25.0.
+        if (stripped.scale() <= 0) {
+            return stripped.intValueExact();
+        }
+        return stripped.doubleValue();
     }
 }
