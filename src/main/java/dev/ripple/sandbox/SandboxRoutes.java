@@ -92,7 +92,14 @@ public final class SandboxRoutes {
             return;
         }
         if (faults.latencyMs() > 0) {
-            vertx.setTimer(faults.latencyMs(), t -> answer(ctx, cell, faults, action, started));
+            vertx.setTimer(faults.latencyMs(), t -> {
+                // Outside the router's own call, so a failure must be handed back to it or the client would hang.
+                try {
+                    answer(ctx, cell, faults, action, started);
+                } catch (RuntimeException e) {
+                    ctx.fail(e);
+                }
+            });
         } else {
             answer(ctx, cell, faults, action, started);
         }
