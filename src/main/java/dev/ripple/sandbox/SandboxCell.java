@@ -1,0 +1,122 @@
+package dev.ripple.sandbox;
+
+import dev.ripple.flags.FlagDefinition;
+import dev.ripple.flags.Gates;
+import dev.ripple.sandbox.GitlabFeatureRules.Applied;
+import dev.ripple.sandbox.GitlabFeatureRules.Outcome;
+
+import java.time.Clock;
+import java.util.Collections;
+import java.util.Map;
+import java.util.Optional;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.function.Supplier;
+import java.util.random.RandomGenerator;
+
+/**
+ * One simulated GitLab cell: its persisted flags, the faults it is told to show, and its metrics. Called from many
+ * event-loop threads at once; a flag changes atomically, different flags change independently.
+ */
+public final class SandboxCell {
+    private final String id;
+    private final ConcurrentSkipListMap<String, Gates> flags = new ConcurrentSkipListMap<>();
+    private final Supplier<Map<String, FlagDefinition>> definitions;
+    private final RandomGenerator random;
+    private final CellMetrics metrics;
+    private volatile Faults faults = Faults.NONE;
+
+    /**
+     * @param definitions the flag definitions the cell's code ships with (shared by the fleet)
+     * @param random      must be safe for concurrent use, e.g. {@link java.util.Random}
+     */
+    SandboxCell(String id, Clock clock, RandomGenerator random, Supplier<Map<String, FlagDefinition>> definitions) {
+        this.id = id;
+        this.random = random;
+        this.definitions = definitions;
+        this.metrics = new CellMetrics(clock);
+    }
+
+    public String id() {
+        return id;
+    }
+
+    /** A snapshot of every persisted flag, by name. */
+    public SortedMap<String, Gates> flags() {
+        return Collections.unmodifiableSortedMap(new TreeMap<>(flags));
+    }
+
+    public Optional<Gates> flag(String name) {
+        return Optional.ofNullable(flags.get(name));
+    }
+
+    /** Sets a flag's gates directly, bypassing GitLab's rules: for seeding and test set-up. */
+    public void putFlag(String name, Gates gates) {
+        flags.put(name, gates);
+    }
+
+    /** Removes the flag; true when it existed. GitLab answers 204 either way. */
+    public boolean deleteFlag(String name) {
+        return flags.remove(name) != null;
+    }
+
+    public void clearFlags() {
+        flags.clear();
+    }
+
+    Optional<FlagDefinition> definition(String name) {
+        return Optional.ofNullable(definitions.get().get(name));
+    }
+
+    Map<String, FlagDefinition> definitions() {
+        return definitions.get();
+    }
+
+    /** Applies a {@code POST /api/v4/features/:name} as GitLab would; a refused change leaves the flag as it was. */
+    Outcome post(String name, Map<String, String> params) {
+        if (name == null || name.isEmpty()) {
+            return GitlabFeatureRules.post(name, null, params);
+        }
+        Outcome[] outcome = new Outcome[1];
+        // compute may call the function more than once under contention; the rules are pure, so the last wins.
+        flags.compute(name, (k, current) -> {
+            outcome[0] = GitlabFeatureRules.post(name, current, params);
+            return outcome[0] instanceof Applied applied ? applied.gates() : current;
+        });
+        return outcome[0];
+    }
+
+    public Faults faults() {
+        return faults;
+    }
+
+    public synchronized void faults(Faults newFaults) {
+        metrics.errorRatio(newFaults.reportedErrorRatio());
+        faults = newFaults;
+    }
+
+    /** Changes the faults atomically against other updates, e.g. a partial update from the knobs API. */
+    public synchronized Faults updateFaults(java.util.function.UnaryOperator<Faults> change) {
+        faults(change.apply(faults));
+        return faults;
+    }
+
+    public void resetFaults() {
+        faults(Faults.NONE);
+    }
+
+    /** Number of admin-API calls answered with this method and status code. */
+    public long adminRequests(String method, int status) {
+        return metrics.adminRequests(method, status);
+    }
+
+    /** True with the given probability, drawn from the fleet's random source. */
+    boolean draw(double probability) {
+        return probability > 0 && random.nextDouble() < probability;
+    }
+
+    CellMetrics metrics() {
+        return metrics;
+    }
+}
