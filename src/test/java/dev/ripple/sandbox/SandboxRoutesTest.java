@@ -1,5 +1,7 @@
 package dev.ripple.sandbox;
 
+import dev.ripple.testing.MutableClock;
+
 import io.restassured.http.ContentType;
 import io.restassured.specification.RequestSpecification;
 import io.vertx.core.Vertx;
