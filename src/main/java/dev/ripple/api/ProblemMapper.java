@@ -27,6 +27,17 @@ public class ProblemMapper {
         return problem(e.code(), e.getMessage(), uri, e.extensions());
     }
 
+    // Quarkus has mappers of its own for these two; naming them here puts ours first.
+    @ServerExceptionMapper
+    public Response jsonSyntax(com.fasterxml.jackson.core.JsonParseException e, UriInfo uri) {
+        return json(e, uri);
+    }
+
+    @ServerExceptionMapper
+    public Response jsonShape(com.fasterxml.jackson.databind.exc.MismatchedInputException e, UriInfo uri) {
+        return json(e, uri);
+    }
+
     @ServerExceptionMapper
     public Response json(JsonProcessingException e, UriInfo uri) {
         return problem(ErrorCode.MALFORMED_BODY, "the body is not valid JSON for this endpoint: "

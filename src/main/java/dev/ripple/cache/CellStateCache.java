@@ -50,7 +50,8 @@ public class CellStateCache {
     }
 
     /** Records a successful read of every flag of a cell. */
-    public CellState recordRead(String cellId, List<ObservedFlag> flags, Instant at) {
+    public CellState recordRead(String cellId, List<ObservedFlag> flags, Instant when) {
+        Instant at = storable(when);
         TreeMap<String, Gates> byName = new TreeMap<>();
         flags.forEach(f -> byName.put(f.name(), f.gates()));
         String hash = hash(byName);
@@ -58,7 +59,8 @@ public class CellStateCache {
     }
 
     /** Records a failed read: the last known flags stay, marked stale with the reason. */
-    public CellState recordFailure(String cellId, CellError error, Instant at) {
+    public CellState recordFailure(String cellId, CellError error, Instant when) {
+        Instant at = storable(when);
         return put(cellId, previous -> {
             CellState base = previous != null ? previous : CellState.neverRead(cellId);
             Instant since = base.stale() && base.staleSince() != null ? base.staleSince() : at;
@@ -104,6 +106,11 @@ public class CellStateCache {
         unsaved.add(cellId);
         version.incrementAndGet();
         return result[0];
+    }
+
+    /** Databases keep microseconds; keeping no more here makes a restored state equal to the one saved. */
+    private static Instant storable(Instant at) {
+        return at.truncatedTo(java.time.temporal.ChronoUnit.MICROS);
     }
 
     static String hash(Map<String, Gates> flags) {
