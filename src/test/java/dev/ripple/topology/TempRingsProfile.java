@@ -9,7 +9,7 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.stream.Stream;
 
-/** Runs Ripple on a writable copy of the shipped rings/, watched for edits every 100 ms. */
+/** Runs Ripple on a writable copy of the shipped rings/, watched for edits every second. */
 public class TempRingsProfile implements QuarkusTestProfile {
     // Quarkus loads this class in more than one class loader; the system property makes them share one copy.
     private static final String KEY = "ripple.test.rings-copy";
@@ -18,7 +18,7 @@ public class TempRingsProfile implements QuarkusTestProfile {
 
     @Override
     public Map<String, String> getConfigOverrides() {
-        return Map.of("ripple.rings.dir", DIR.toString(), "ripple.rings.watch-every", "100ms");
+        return Map.of("ripple.rings.dir", DIR.toString(), "ripple.rings.watch-every", "1s");
     }
 
     private static Path copyOfShippedRings() {
