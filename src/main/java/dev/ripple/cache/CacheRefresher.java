@@ -72,8 +72,15 @@ public class CacheRefresher {
     }
 
     void onTopologyChanged(@Observes TopologyChanged event) {
-        if (event.previous() != null) {
-            cache.retainOnly(ids(event.current().cells()));
+        if (event.previous() == null) {
+            return;
+        }
+        cache.retainOnly(ids(event.current().cells()));
+        // A cell that joined the topology is read now rather than at the next scheduled refresh.
+        Set<String> known = ids(event.previous().cells());
+        List<Cell> added = event.current().cells().stream().filter(c -> !known.contains(c.id())).toList();
+        if (!added.isEmpty()) {
+            refreshCells(added).subscribe().with(r -> { }, t -> Log.warn("Reading newly added cells failed", t));
         }
     }
 

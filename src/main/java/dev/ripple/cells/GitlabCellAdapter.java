@@ -32,6 +32,8 @@ class GitlabCellAdapter implements CellAdapter {
     private static final Pattern FULLY_ENABLED_REFUSAL =
             Pattern.compile("Cannot enable percentage of (actors|time) for a fully-enabled flag");
 
+    private static final ObjectMapper BODIES = new ObjectMapper();
+
     private final GitlabFeaturesClient client;
     private final CredentialResolver credentials;
     private final CellEndpoints endpoints;
@@ -153,7 +155,7 @@ class GitlabCellAdapter implements CellAdapter {
     /** {@code {"message":"400 Bad request - reason"}} or {@code {"error":"reason"}} → {@code reason}. */
     static String refusalReason(String body) {
         try {
-            JsonNode node = new ObjectMapper().readTree(body);
+            JsonNode node = BODIES.readTree(body);
             String text = node.hasNonNull("message") ? node.get("message").asText()
                     : node.hasNonNull("error") ? node.get("error").asText() : body;
             return text.replaceFirst("^400 Bad request - ", "").strip();

@@ -76,8 +76,9 @@ class TopologyReloadTest {
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
                 given().get("/api/v1/topology").then().body("rings[2].cells.id",
                         equalTo(List.of("ea-1", "ea-2", "ea-3", "ea-4"))));
-        // The sandbox fleet follows the topology, so the new cell can be read at once.
-        given().get("/api/v1/cells/ea-4/flags?fresh=true").then().statusCode(200).body("stale", equalTo(false));
+        // The sandbox fleet follows the topology, and Ripple reads a new cell without waiting for a refresh.
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+                given().get("/api/v1/cells/ea-4").then().body("reachability.status", equalTo("reachable")));
     }
 
     @Test
