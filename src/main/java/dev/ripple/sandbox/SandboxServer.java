@@ -14,7 +14,7 @@ import java.util.TreeSet;
 /**
  * A sandbox fleet in a JVM of its own, so a benchmark measures Ripple and not the fleet sharing its threads:
  * <pre>
- * java -cp "target/quarkus-app/lib/main/*:target/quarkus-app/app/*:target/classes" dev.ripple.sandbox.SandboxServer \
+ * java -cp "target/quarkus-app/lib/boot/*:target/quarkus-app/lib/main/*:target/quarkus-app/app/*:target/classes" dev.ripple.sandbox.SandboxServer \
  *     --port 9090 --cells 1000 --prefix c- --token X --latency-ms 50 --flags 200
  * </pre>
  * Cell {@code c-7} then answers GitLab's Features API at {@code http://localhost:9090/sandbox/cells/c-7}.
