@@ -14,6 +14,7 @@ import dev.ripple.topology.Ring;
 import dev.ripple.topology.Topology;
 import dev.ripple.topology.TopologyService;
 import jakarta.enterprise.context.ApplicationScoped;
+import io.vertx.core.buffer.Buffer;
 import jakarta.ws.rs.core.EntityTag;
 
 import java.io.ByteArrayOutputStream;
@@ -61,31 +62,36 @@ class StateViews {
         this.json = json;
     }
 
-    /** A rendered document: body bytes, its gzip form (made on first demand) and its ETag. */
+    /**
+     * A rendered document: its body, its gzip form (made on first demand) and its ETag. The bodies are kept as
+     * Vert.x buffers so every response writes the same memory without copying it (a fleet-wide document is
+     * hundreds of kilobytes; a copy per request was most of the garbage under load).
+     */
     static final class Rendered {
         final long cacheVersion;
         final String topologyVersion;
-        final byte[] body;
+        final Buffer body;
         final EntityTag etag;
-        private volatile byte[] gzip;
+        private volatile Buffer gzip;
 
         Rendered(long cacheVersion, String topologyVersion, byte[] body, EntityTag etag) {
             this.cacheVersion = cacheVersion;
             this.topologyVersion = topologyVersion;
-            this.body = body;
+            this.body = Buffer.buffer(body);
             this.etag = etag;
         }
 
-        byte[] gzip() {
-            byte[] zipped = gzip;
+        Buffer gzip() {
+            Buffer zipped = gzip;
             if (zipped == null) {
-                ByteArrayOutputStream out = new ByteArrayOutputStream(body.length / 8 + 64);
+                byte[] plain = body.getBytes();
+                ByteArrayOutputStream out = new ByteArrayOutputStream(plain.length / 8 + 64);
                 try (GZIPOutputStream z = new GZIPOutputStream(out)) {
-                    z.write(body);
+                    z.write(plain);
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);
                 }
-                zipped = out.toByteArray();
+                zipped = Buffer.buffer(out.toByteArray());
                 gzip = zipped;
             }
             return zipped;

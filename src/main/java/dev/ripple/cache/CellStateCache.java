@@ -29,6 +29,9 @@ import java.util.concurrent.atomic.AtomicLong;
 public class CellStateCache {
     private final Map<String, CellState> states = new ConcurrentHashMap<>();
     private final Set<String> unsaved = ConcurrentHashMap.newKeySet();
+    private final Map<String, List<ObservedFlag>> lastRead = new ConcurrentHashMap<>();
+    private final Map<String, Instant> savedReadAt = new ConcurrentHashMap<>();
+    private static final java.time.Duration READ_TIME_SAVE_INTERVAL = java.time.Duration.ofMinutes(1);
     private final AtomicLong version = new AtomicLong();
     private final AtomicLong stateVersion = new AtomicLong();
 
@@ -49,13 +52,23 @@ public class CellStateCache {
         return stateVersion.get();
     }
 
-    /** Records a successful read of every flag of a cell. */
+    /**
+     * Records a successful read of every flag of a cell. An adapter hands back the very same list when a cell
+     * answered exactly as before; then only the timestamps move, and nothing is rebuilt or rehashed.
+     */
     public CellState recordRead(String cellId, List<ObservedFlag> flags, Instant when) {
         Instant at = storable(when);
-        TreeMap<String, Gates> byName = new TreeMap<>();
-        flags.forEach(f -> byName.put(f.name(), f.gates()));
-        String hash = hash(byName);
-        return put(cellId, previous -> new CellState(cellId, byName, at, at, false, null, null, hash));
+        return put(cellId, previous -> {
+            if (previous != null && lastRead.get(cellId) == flags) {
+                return new CellState(cellId, previous.flags(), at, at, false, null, null, previous.contentHash());
+            }
+            lastRead.put(cellId, flags);
+            TreeMap<String, Gates> byName = new TreeMap<>();
+            flags.forEach(f -> byName.put(f.name(), f.gates()));
+            boolean same = previous != null && previous.everRead() && previous.flags().equals(byName);
+            return new CellState(cellId, same ? previous.flags() : byName, at, at, false, null, null,
+                    same ? previous.contentHash() : hash(byName));
+        });
     }
 
     /** Records a failed read: the last known flags stay, marked stale with the reason. */
@@ -71,13 +84,17 @@ public class CellStateCache {
 
     /** Replaces the whole cache with persisted state (at startup), without marking anything unsaved. */
     public void restore(Collection<CellState> persisted) {
-        persisted.forEach(s -> states.put(s.cellId(), s));
+        persisted.forEach(s -> {
+            states.put(s.cellId(), s);
+            savedReadAt.put(s.cellId(), s.readAt() != null ? s.readAt() : Instant.EPOCH);
+        });
         version.incrementAndGet();
         stateVersion.incrementAndGet();
     }
 
     /** Forgets cells that left the topology. */
     public void retainOnly(Set<String> cellIds) {
+        lastRead.keySet().retainAll(cellIds);
         if (states.keySet().retainAll(cellIds)) {
             version.incrementAndGet();
             stateVersion.incrementAndGet();
@@ -87,7 +104,10 @@ public class CellStateCache {
     /** Hands over the cells written since the last call, for persisting. */
     public List<CellState> drainUnsaved() {
         List<CellState> drained = unsaved.stream().map(states::get).filter(java.util.Objects::nonNull).toList();
-        drained.forEach(s -> unsaved.remove(s.cellId()));
+        drained.forEach(s -> {
+            unsaved.remove(s.cellId());
+            savedReadAt.put(s.cellId(), s.readAt() != null ? s.readAt() : Instant.EPOCH);
+        });
         return drained;
     }
 
@@ -95,15 +115,22 @@ public class CellStateCache {
         CellState[] result = new CellState[1];
         states.compute(cellId, (id, previous) -> {
             CellState next = update.apply(previous);
-            if (previous == null || previous.stale() != next.stale()
+            boolean changed = previous == null || previous.stale() != next.stale()
                     || !previous.contentHash().equals(next.contentHash())
-                    || !java.util.Objects.equals(previous.error(), next.error())) {
+                    || !java.util.Objects.equals(previous.error(), next.error());
+            if (changed) {
                 stateVersion.incrementAndGet();
+            }
+            // A re-read that changed nothing is saved at most once a minute: the persisted read time may lag by
+            // that much (ages after a restart err on the old side) and a steady fleet costs no writes per refresh.
+            Instant saved = savedReadAt.get(id);
+            if (changed || saved == null || next.readAt() == null
+                    || next.readAt().isAfter(saved.plus(READ_TIME_SAVE_INTERVAL))) {
+                unsaved.add(id);
             }
             result[0] = next;
             return next;
         });
-        unsaved.add(cellId);
         version.incrementAndGet();
         return result[0];
     }

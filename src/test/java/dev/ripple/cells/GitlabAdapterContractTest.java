@@ -63,6 +63,20 @@ class GitlabAdapterContractTest {
     }
 
     @Test
+    void readsAnUnchangedCellWithoutParsingItAgain() {
+        ok(gateway.setGate(cell, "x", new GateChange.SetBoolean(true)));
+        List<ObservedFlag> first = ok(gateway.listFlags(cell));
+
+        List<ObservedFlag> again = ok(gateway.listFlags(cell));
+        ok(gateway.setGate(cell, "x", new GateChange.SetBoolean(false)));
+        List<ObservedFlag> changed = ok(gateway.listFlags(cell));
+
+        assertThat(again).isSameAs(first);
+        assertThat(changed).isNotSameAs(first);
+        assertThat(changed.get(0).gates()).isEqualTo(Gates.OFF);
+    }
+
+    @Test
     void goesFromFullyOnToAPercentageBySwitchingOffFirst() {
         ok(gateway.setGate(cell, "new_search_ui", new GateChange.SetBoolean(true)));
 

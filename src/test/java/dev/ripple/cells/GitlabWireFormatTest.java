@@ -7,9 +7,11 @@ import dev.ripple.flags.ObservedFlag;
 import org.junit.jupiter.api.Test;
 
 import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** How the gitlab adapter encodes changes and reads answers, without a network. */
 class GitlabWireFormatTest {
@@ -40,7 +42,7 @@ class GitlabWireFormatTest {
                   {"key":"groups","value":["gitlab_team_members"]},
                   {"key":"expression","value":"something newer"}],
                  "definition":null}""";
-        ObservedFlag flag = GitlabCellAdapter.parseFlag(new ObjectMapper().readTree(body));
+        ObservedFlag flag = GitlabJson.parseFlag(new ObjectMapper().getFactory(), body.getBytes(StandardCharsets.UTF_8));
         assertThat(flag.name()).isEqualTo("new_search_ui");
         assertThat(flag.gates().enabled()).isFalse();
         assertThat(flag.gates().percentageOfActors()).isEqualByComparingTo("25");
@@ -48,6 +50,29 @@ class GitlabWireFormatTest {
         assertThat(flag.gates().actors()).containsExactly("Project:278964", "User:42");
         assertThat(flag.gates().groups()).containsExactly("gitlab_team_members");
         assertThat(flag.gates().describe()).isEqualTo("25% of actors + 12.5% of time + 2 actors + feature group gitlab_team_members");
+    }
+
+    @Test
+    void readsAListWhateverTheOrderOfKeysAndSkipsWhatItDoesNotKnow() throws Exception {
+        String body = """
+                [{"definition":{"name":"a","nested":{"x":[1,2]}},"gates":[{"value":true,"key":"boolean"}],"name":"a"},
+                 {"name":"b","state":"off","gates":[{"key":"boolean","value":false},
+                   {"value":"33.3","key":"percentage_of_time"}]}]""";
+        List<ObservedFlag> flags = GitlabJson.parseFlagList(new ObjectMapper().getFactory(),
+                body.getBytes(StandardCharsets.UTF_8));
+        assertThat(flags).extracting(ObservedFlag::name).containsExactly("a", "b");
+        assertThat(flags.get(0).gates().enabled()).isTrue();
+        assertThat(flags.get(1).gates().percentageOfTime()).isEqualByComparingTo("33.3");
+    }
+
+    @Test
+    void refusesADocumentThatIsNotAFeatureList() {
+        assertThatThrownBy(() -> GitlabJson.parseFlagList(new ObjectMapper().getFactory(),
+                "{\"message\":\"hi\"}".getBytes(StandardCharsets.UTF_8)))
+                .hasMessageContaining("expected a JSON array");
+        assertThatThrownBy(() -> GitlabJson.parseFlagList(new ObjectMapper().getFactory(),
+                "[{\"gates\":[]}]".getBytes(StandardCharsets.UTF_8)))
+                .hasMessageContaining("without a name");
     }
 
     @Test
