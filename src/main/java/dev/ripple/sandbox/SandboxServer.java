@@ -15,7 +15,7 @@ import java.util.TreeSet;
  * A sandbox fleet in a JVM of its own, so a benchmark measures Ripple and not the fleet sharing its threads:
  * <pre>
  * java -cp "target/quarkus-app/lib/boot/*:target/quarkus-app/lib/main/*:target/quarkus-app/app/*:target/classes" dev.ripple.sandbox.SandboxServer \
- *     --port 9090 --cells 1000 --prefix c- --token X --latency-ms 50 --flags 200
+ *     [--host 127.0.0.1] --port 9090 --cells 1000 --prefix c- --token X --latency-ms 50 --flags 200
  * </pre>
  * Cell {@code c-7} then answers GitLab's Features API at {@code http://localhost:9090/sandbox/cells/c-7}.
  */
@@ -26,6 +26,8 @@ public final class SandboxServer {
     public static void main(String[] args) {
         Map<String, String> options = options(args);
         int port = Integer.parseInt(options.getOrDefault("port", "9090"));
+        // Loopback unless told otherwise: a test double has no business on other interfaces.
+        String host = options.getOrDefault("host", "127.0.0.1");
         int cells = Integer.parseInt(options.getOrDefault("cells", "1000"));
         String prefix = options.getOrDefault("prefix", "c-");
         long latencyMs = Long.parseLong(options.getOrDefault("latency-ms", "0"));
@@ -44,9 +46,9 @@ public final class SandboxServer {
         Vertx vertx = Vertx.vertx();
         Router router = Router.router(vertx);
         SandboxRoutes.mount(router, fleet, vertx, token);
-        vertx.createHttpServer().requestHandler(router).listen(port).onComplete(started -> {
+        vertx.createHttpServer().requestHandler(router).listen(port, host).onComplete(started -> {
             if (started.succeeded()) {
-                System.out.printf("Sandbox fleet: %d cells with %d flags each on http://localhost:%d/sandbox/cells/%s1%n",
+                System.out.printf("Sandbox fleet: %d cells with %d flags each on http://" + host + ":%d/sandbox/cells/%s1%n",
                         cells, flags, started.result().actualPort(), prefix);
             } else {
                 System.err.println("Sandbox fleet could not listen on port " + port + ": " + started.cause().getMessage());
@@ -73,7 +75,7 @@ public final class SandboxServer {
         Map<String, String> options = new HashMap<>();
         for (int i = 0; i < args.length; i++) {
             if (!args[i].startsWith("--") || i + 1 >= args.length) {
-                throw new IllegalArgumentException("usage: SandboxServer [--port 9090] [--cells 1000] [--prefix c-]"
+                throw new IllegalArgumentException("usage: SandboxServer [--host 127.0.0.1] [--port 9090] [--cells 1000] [--prefix c-]"
                         + " [--token T] [--latency-ms 0] [--flags 0]; bad argument: " + args[i]);
             }
             options.put(args[i].substring(2), args[++i]);
