@@ -1,7 +1,6 @@
 package dev.ripple.api;
 
 import dev.ripple.cache.CacheRefresher;
-import dev.ripple.topology.TopologyService;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -27,12 +26,10 @@ public class FlagsResource {
 
     private final StateViews views;
     private final CacheRefresher refresher;
-    private final TopologyService topology;
 
-    FlagsResource(StateViews views, CacheRefresher refresher, TopologyService topology) {
+    FlagsResource(StateViews views, CacheRefresher refresher) {
         this.views = views;
         this.refresher = refresher;
-        this.topology = topology;
     }
 
     @GET
@@ -62,7 +59,7 @@ public class FlagsResource {
                     + "digits and underscores)", java.util.Map.of("parameter", "name"));
         }
         if (Conditional.flag("fresh", fresh)) {
-            return refresher.refreshCells(topology.current().cells())
+            return refresher.readAllNow()
                     .map(results -> Conditional.respond(views.freshFlag(name), request, headers));
         }
         return Uni.createFrom().item(() -> Conditional.respond(views.flag(name), request, headers));

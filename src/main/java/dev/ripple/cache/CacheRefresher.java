@@ -44,6 +44,8 @@ public class CacheRefresher {
     private final Clock clock;
     private final Timer refreshTimer;
     private final AtomicBoolean persisting = new AtomicBoolean();
+    private final java.util.concurrent.atomic.AtomicReference<Uni<Map<String, CellResult<List<ObservedFlag>>>>>
+            freshRead = new java.util.concurrent.atomic.AtomicReference<>();
 
     CacheRefresher(CellStateCache cache, CellStateStore store, CellGateway gateway, TopologyService topology,
                    CacheConfig config, Clock clock, MeterRegistry registry) {
@@ -103,6 +105,28 @@ public class CacheRefresher {
                     persistInBackground();
                     return new RefreshReport(started, took, cells.size(), (int) (cells.size() - failed), (int) failed);
                 });
+    }
+
+    /**
+     * Reads every cell now for a {@code ?fresh=true} query. Callers that arrive while such a read is in flight share
+     * it, so ten dashboards asking for fresh state cost the fleet one read, not ten.
+     */
+    public Uni<Map<String, CellResult<List<ObservedFlag>>>> readAllNow() {
+        while (true) {
+            Uni<Map<String, CellResult<List<ObservedFlag>>>> current = freshRead.get();
+            if (current != null) {
+                return current;
+            }
+            java.util.concurrent.atomic.AtomicReference<Uni<Map<String, CellResult<List<ObservedFlag>>>>> self =
+                    new java.util.concurrent.atomic.AtomicReference<>();
+            Uni<Map<String, CellResult<List<ObservedFlag>>>> shared = refreshCells(topology.current().cells())
+                    .onTermination().invoke(() -> freshRead.compareAndSet(self.get(), null))
+                    .memoize().indefinitely();
+            self.set(shared);
+            if (freshRead.compareAndSet(null, shared)) {
+                return shared;
+            }
+        }
     }
 
     /** Reads the given cells now (after Ripple changed them, or for a {@code ?fresh=true} query). */

@@ -2,6 +2,7 @@ package dev.ripple.api;
 
 import dev.ripple.flags.Gates;
 import dev.ripple.sandbox.Faults;
+import dev.ripple.sandbox.SandboxCell;
 import dev.ripple.sandbox.SandboxFleet;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
@@ -10,6 +11,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.math.BigDecimal;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -136,6 +139,26 @@ class QueryApiTest {
                 .body("rings[4].cells[1].value", equalTo("on"));
         // The live read also refreshed the cache.
         given().get("/api/v1/flags/new_search_ui").then().body("rings[4].cells[1].value", equalTo("on"));
+    }
+
+    @Test
+    void concurrentFreshReadsShareOneReadOfTheFleet() throws Exception {
+        // Slow cells keep the first read in flight while the second request arrives.
+        fleet.cells().forEach(c -> c.faults(Faults.NONE.withLatencyMs(400)));
+        SandboxCell qa = fleet.cell("qa-1").orElseThrow();
+        long before = qa.adminRequests("GET", 200);
+        try {
+            CompletableFuture<Integer> first = CompletableFuture.supplyAsync(() ->
+                    given().get("/api/v1/flags/new_search_ui?fresh=true").statusCode());
+            CompletableFuture<Integer> second = CompletableFuture.supplyAsync(() ->
+                    given().get("/api/v1/flags/ci_kill_switch?fresh=true").statusCode());
+
+            assertThat(first.get(20, TimeUnit.SECONDS)).isEqualTo(200);
+            assertThat(second.get(20, TimeUnit.SECONDS)).isEqualTo(200);
+        } finally {
+            fleet.cells().forEach(SandboxCell::resetFaults);
+        }
+        assertThat(qa.adminRequests("GET", 200) - before).isEqualTo(1);
     }
 
     @Test
