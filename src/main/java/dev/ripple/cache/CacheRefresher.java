@@ -159,10 +159,19 @@ public class CacheRefresher {
     private Uni<CellResult<List<ObservedFlag>>> readOne(Cell cell) {
         return gateway.listFlags(cell).invoke(result -> {
             Instant now = clock.instant();
+            boolean wasStale = cache.get(cell.id()).map(CellState::stale).orElse(false);
             if (result instanceof CellResult.Ok<List<ObservedFlag>> ok) {
                 cache.recordRead(cell.id(), ok.value(), now);
+                if (wasStale) {
+                    Log.infof("Cell %s (ring %d) can be read again", cell.id(), cell.ring());
+                }
             } else if (result instanceof CellResult.Failed<List<ObservedFlag>> failed) {
                 cache.recordFailure(cell.id(), failed.error(), now);
+                // Once per outage, not once per refresh: the cache and the topology API carry it meanwhile.
+                if (!wasStale) {
+                    Log.warnf("Cell %s (ring %d) cannot be read, keeping its last known state marked stale: %s",
+                            cell.id(), cell.ring(), failed.error());
+                }
             }
         });
     }

@@ -1,0 +1,108 @@
+package dev.ripple.cells;
+
+import dev.ripple.flags.ActorKind;
+import dev.ripple.flags.GateChange;
+import dev.ripple.sandbox.Faults;
+import dev.ripple.sandbox.SandboxCell;
+import dev.ripple.sandbox.SandboxFleet;
+import dev.ripple.topology.Cell;
+import dev.ripple.topology.CredentialRef;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Cell admin tokens never reach a log line, an error value or a response, whatever goes wrong. */
+@QuarkusTest
+class SecretsStaySecretTest {
+    private static final List<String> SECRETS = List.of("sandbox-demo-token", "not-the-sandbox-token");
+
+    @Inject
+    CellGateway gateway;
+    @Inject
+    SandboxFleet fleet;
+
+    private final List<String> logged = new CopyOnWriteArrayList<>();
+    private final Handler capture = new Handler() {
+        @Override
+        public void publish(LogRecord record) {
+            logged.add(record.getLoggerName() + " " + record.getMessage() + " " + java.util.Arrays.toString(
+                    record.getParameters()) + " " + (record.getThrown() == null ? "" : record.getThrown()));
+        }
+
+        @Override
+        public void flush() {
+        }
+
+        @Override
+        public void close() {
+        }
+    };
+
+    @BeforeEach
+    void captureEveryLogRecord() {
+        capture.setLevel(Level.ALL);
+        Logger.getLogger("").addHandler(capture);
+    }
+
+    @AfterEach
+    void stopCapturing() {
+        Logger.getLogger("").removeHandler(capture);
+    }
+
+    @Test
+    void noFailureRevealsAToken() {
+        SandboxCell sandbox = fleet.create("secrets-probe");
+        try {
+            Cell good = cell("env:RIPPLE_SANDBOX_TOKEN");
+            Cell wrong = cell("env:RIPPLE_TEST_WRONG_TOKEN");
+            StringBuilder seen = new StringBuilder();
+            seen.append(gateway.listFlags(wrong).await().atMost(Duration.ofSeconds(20)));
+            seen.append(gateway.setGate(good, "x", new GateChange.SetActors(ActorKind.USER, List.of("missing-x"), true))
+                    .await().atMost(Duration.ofSeconds(20)));
+            sandbox.faults(Faults.NONE.withDown(true));
+            seen.append(gateway.listFlags(good).await().atMost(Duration.ofSeconds(20)));
+            sandbox.faults(Faults.NONE.withErrorRate(1.0));
+            seen.append(gateway.setGate(good, "x", new GateChange.SetBoolean(true)).await().atMost(Duration.ofSeconds(20)));
+            sandbox.resetFaults();
+            fleet.cell("ea-1").orElseThrow().faults(Faults.NONE.withDown(true));
+            try {
+                seen.append(given().post("/api/v1/cache/refresh").asString());
+                seen.append(given().get("/api/v1/topology").asString());
+                seen.append(given().get("/api/v1/cells/ea-1").asString());
+                seen.append(given().get("/api/v1/flags/new_search_ui?fresh=true").asString());
+                seen.append(given().get("/q/metrics").asString());
+            } finally {
+                fleet.cell("ea-1").orElseThrow().resetFaults();
+            }
+
+            assertThat(seen).contains("unauthorized", "unreachable", "server-error", "missing-x is not found!");
+            assertThat(logged).isNotEmpty();
+            for (String secret : SECRETS) {
+                assertThat(seen.toString()).doesNotContain(secret);
+                assertThat(logged).noneMatch(line -> line.contains(secret));
+            }
+        } finally {
+            fleet.remove("secrets-probe");
+        }
+    }
+
+    private static Cell cell(String credential) {
+        return new Cell("secrets-probe", 3, "gitlab", URI.create("sandbox://secrets-probe"),
+                CredentialRef.parse(credential).orElseThrow(), Map.of());
+    }
+}
