@@ -21,9 +21,8 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Observed flag state per cell, in memory, answering "what is this flag's state everywhere?" without asking any
- * cell. Always safe to drop: the next refresh rebuilds it. Two counters let readers cache what they derive from it:
- * {@link #version()} moves on every write, {@link #stateVersion()} only when something a user would see changed
- * (a gate, a cell going stale or recovering) and not when a cell is merely re-read.
+ * cell. Always safe to drop: the next refresh rebuilds it. {@link #version()} moves on every write, so readers can
+ * cache what they derive from it.
  */
 @ApplicationScoped
 public class CellStateCache {
@@ -33,7 +32,6 @@ public class CellStateCache {
     private final Map<String, Instant> savedReadAt = new ConcurrentHashMap<>();
     private static final java.time.Duration READ_TIME_SAVE_INTERVAL = java.time.Duration.ofMinutes(1);
     private final AtomicLong version = new AtomicLong();
-    private final AtomicLong stateVersion = new AtomicLong();
 
     public Optional<CellState> get(String cellId) {
         return Optional.ofNullable(states.get(cellId));
@@ -46,10 +44,6 @@ public class CellStateCache {
 
     public long version() {
         return version.get();
-    }
-
-    public long stateVersion() {
-        return stateVersion.get();
     }
 
     /**
@@ -89,7 +83,6 @@ public class CellStateCache {
             savedReadAt.put(s.cellId(), s.readAt() != null ? s.readAt() : Instant.EPOCH);
         });
         version.incrementAndGet();
-        stateVersion.incrementAndGet();
     }
 
     /** Forgets cells that left the topology. */
@@ -97,7 +90,6 @@ public class CellStateCache {
         lastRead.keySet().retainAll(cellIds);
         if (states.keySet().retainAll(cellIds)) {
             version.incrementAndGet();
-            stateVersion.incrementAndGet();
         }
     }
 
@@ -118,9 +110,6 @@ public class CellStateCache {
             boolean changed = previous == null || previous.stale() != next.stale()
                     || !previous.contentHash().equals(next.contentHash())
                     || !java.util.Objects.equals(previous.error(), next.error());
-            if (changed) {
-                stateVersion.incrementAndGet();
-            }
             // A re-read that changed nothing is saved at most once a minute: the persisted read time may lag by
             // that much (ages after a restart err on the old side) and a steady fleet costs no writes per refresh.
             Instant saved = savedReadAt.get(id);
