@@ -9,6 +9,7 @@ import dev.ripple.flags.FlagDefinition;
 import dev.ripple.flags.Gates;
 import dev.ripple.health.CheckRule;
 import dev.ripple.health.RolloutPolicy;
+import dev.ripple.platform.Sha256;
 import dev.ripple.topology.Cell;
 import dev.ripple.topology.Ring;
 import dev.ripple.topology.Topology;
@@ -20,13 +21,9 @@ import jakarta.ws.rs.core.EntityTag;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -119,33 +116,35 @@ class StateViews {
     }
 
     private Rendered renderFlag(Topology t, String name, boolean fresh, long version) {
-        Signature signature = new Signature(t.version()).add(name);
+        Sha256 signature = Sha256.start().add(t.version()).add(name);
         boolean known = t.flag(name).isPresent();
         int stale = 0;
         List<RingFlagView> rings = new ArrayList<>();
         for (Ring ring : t.rings()) {
             List<CellFlagView> cells = new ArrayList<>(ring.cells().size());
             Tally tally = new Tally();
+            int ringStale = 0;
             for (Cell cell : ring.cells()) {
                 CellState state = cache.getOrNeverRead(cell.id());
                 Gates gates = state.flags().get(name);
                 known |= gates != null;
-                stale += state.stale() ? 1 : 0;
-                tally.add(gates, state.stale());
+                ringStale += state.stale() ? 1 : 0;
+                tally.add(gates);
                 signature.add(cell.id()).add(gates == null ? UNSET : gates.toString()).add(state.stale())
                         .add(state.error());
                 cells.add(new CellFlagView(cell.id(), gates != null,
                         gates == null ? UNSET : gates.state().wireName(), describe(gates), gatesView(gates),
                         state.readAt(), state.stale(), state.error()));
             }
-            rings.add(new RingFlagView(ring.id(), ring.name(), tally.summary(ring), cells));
+            stale += ringStale;
+            rings.add(new RingFlagView(ring.id(), ring.name(), tally.summary(ring, ringStale), cells));
         }
         if (!known) {
             throw new ApiException(ErrorCode.UNKNOWN_FLAG, "no flag '" + name + "' is defined in rings/ or set on "
                     + "any cell", Map.of("flag", name));
         }
         FlagView view = new FlagView(name, t.flag(name).map(StateViews::definition).orElse(null), fresh, stale, rings);
-        return new Rendered(version, t.version(), write(view), signature.etag());
+        return new Rendered(version, t.version(), write(view), etag(signature));
     }
 
     Rendered flagList(String match) {
@@ -158,11 +157,15 @@ class StateViews {
         String needle = match == null ? null : match.toLowerCase(Locale.ROOT);
         TreeMap<String, Map<Integer, Tally>> tallies = new TreeMap<>();
         t.flags().keySet().forEach(n -> tallies.put(n, new HashMap<>()));
+        Map<Integer, Integer> staleByRing = new HashMap<>();
         for (Ring ring : t.rings()) {
             for (Cell cell : ring.cells()) {
                 CellState state = cache.getOrNeverRead(cell.id());
+                if (state.stale()) {
+                    staleByRing.merge(ring.id(), 1, Integer::sum);
+                }
                 state.flags().forEach((n, g) -> tallies.computeIfAbsent(n, k -> new HashMap<>())
-                        .computeIfAbsent(ring.id(), k -> new Tally()).add(g, state.stale()));
+                        .computeIfAbsent(ring.id(), k -> new Tally()).add(g));
             }
         }
         List<FlagSummaryView> flags = new ArrayList<>();
@@ -172,21 +175,15 @@ class StateViews {
             }
             List<RingSummary> rings = new ArrayList<>();
             for (Ring ring : t.rings()) {
-                Tally tally = byRing.getOrDefault(ring.id(), new Tally());
-                // Cells that never stored the flag are "unset"; count them so every ring adds up to its cells.
-                for (Cell cell : ring.cells()) {
-                    if (!cache.getOrNeverRead(cell.id()).flags().containsKey(n)) {
-                        tally.add(null, cache.getOrNeverRead(cell.id()).stale());
-                    }
-                }
-                rings.add(tally.summary(ring));
+                rings.add(byRing.getOrDefault(ring.id(), new Tally())
+                        .summary(ring, staleByRing.getOrDefault(ring.id(), 0)));
             }
             FlagDefinition d = t.flags().get(n);
             flags.add(new FlagSummaryView(n, d != null, d == null ? null : d.type().wireName(),
                     d == null ? null : d.owner(), rings));
         });
         byte[] body = write(new FlagListView(flags.size(), flags));
-        Rendered rendered = new Rendered(version, t.version(), body, new Signature(t.version()).add(body).etag());
+        Rendered rendered = new Rendered(version, t.version(), body, etag(Sha256.start().add(t.version()).add(body)));
         if (match == null) {
             listMemo = rendered;
         }
@@ -195,7 +192,7 @@ class StateViews {
 
     Rendered topologyView() {
         Topology t = topology.current();
-        Signature signature = new Signature(t.version());
+        Sha256 signature = Sha256.start().add(t.version());
         List<RingView> rings = new ArrayList<>();
         for (Ring ring : t.rings()) {
             List<CellView> cells = new ArrayList<>();
@@ -210,7 +207,7 @@ class StateViews {
                     defaults.bake().map(StateViews::duration).orElse(null), checks(defaults), cells));
         }
         TopologyView view = new TopologyView(t.version(), topology.loadedAt(), topology.directory().toString(), rings);
-        return new Rendered(cache.version(), t.version(), write(view), signature.etag());
+        return new Rendered(cache.version(), t.version(), write(view), etag(signature));
     }
 
     CellView cellView(Cell cell) {
@@ -227,8 +224,8 @@ class StateViews {
     Rendered cellFlags(Cell cell, boolean fresh) {
         Topology t = topology.current();
         CellState state = cache.getOrNeverRead(cell.id());
-        Signature signature = new Signature(t.version()).add(cell.id()).add(state.contentHash()).add(state.stale())
-                .add(state.error());
+        Sha256 signature = Sha256.start().add(t.version()).add(cell.id()).add(state.contentHash())
+                .add(state.stale()).add(state.error());
         List<CellFlagEntry> flags = new ArrayList<>();
         TreeSet<String> names = new TreeSet<>(state.flags().keySet());
         names.addAll(t.flags().keySet());
@@ -239,7 +236,12 @@ class StateViews {
         }
         CellFlagsView view = new CellFlagsView(cell.id(), cell.ring(), state.readAt(), state.stale(), state.error(),
                 fresh, flags);
-        return new Rendered(cache.version(), t.version(), write(view), signature.etag());
+        return new Rendered(cache.version(), t.version(), write(view), etag(signature));
+    }
+
+    /** A weak ETag from what a document depends on: equivalent documents, same tag. */
+    private static EntityTag etag(Sha256 signature) {
+        return new EntityTag(signature.hex(12), true);
     }
 
     private static String describe(Gates gates) {
@@ -297,19 +299,17 @@ class StateViews {
         }
     }
 
-    /** Counts the values one flag holds across a ring's cells. */
+    /** Counts the values one flag holds across a ring's cells; cells never counted are "unset". */
     private static final class Tally {
         private final Map<String, Integer> counts = new LinkedHashMap<>();
         private int cells;
-        private int stale;
 
-        void add(Gates gates, boolean staleCell) {
+        void add(Gates gates) {
             counts.merge(describe(gates), 1, Integer::sum);
             cells++;
-            stale += staleCell ? 1 : 0;
         }
 
-        RingSummary summary(Ring ring) {
+        RingSummary summary(Ring ring, int stale) {
             int total = ring.cells().size();
             if (cells < total) {
                 counts.merge(UNSET, total - cells, Integer::sum);
@@ -321,34 +321,4 @@ class StateViews {
                     .map(e -> new ValueCount(e.getKey(), e.getValue())).toList();
             return new RingSummary(ring.id(), ring.name(), uniform, value, total, stale, breakdown);
         }
-    }
-
-    /** Accumulates what a document's ETag depends on. */
-    private static final class Signature {
-        private final MessageDigest digest;
-
-        Signature(String seed) {
-            try {
-                digest = MessageDigest.getInstance("SHA-256");
-            } catch (NoSuchAlgorithmException e) {
-                throw new IllegalStateException(e);
-            }
-            add(seed);
-        }
-
-        Signature add(Object part) {
-            digest.update(String.valueOf(part).getBytes(StandardCharsets.UTF_8));
-            digest.update((byte) 0);
-            return this;
-        }
-
-        Signature add(byte[] part) {
-            digest.update(part);
-            return this;
-        }
-
-        EntityTag etag() {
-            return new EntityTag(HexFormat.of().formatHex(digest.digest(), 0, 12), true);
-        }
-    }
-}
+    }}

@@ -3,14 +3,11 @@ package dev.ripple.cache;
 import dev.ripple.cells.CellError;
 import dev.ripple.flags.Gates;
 import dev.ripple.flags.ObservedFlag;
+import dev.ripple.platform.Sha256;
 import jakarta.enterprise.context.ApplicationScoped;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.Collection;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -130,17 +127,8 @@ public class CellStateCache {
     }
 
     static String hash(Map<String, Gates> flags) {
-        try {
-            MessageDigest digest = MessageDigest.getInstance("SHA-256");
-            flags.forEach((name, gates) -> {
-                digest.update(name.getBytes(StandardCharsets.UTF_8));
-                digest.update((byte) 0);
-                digest.update(gates.toString().getBytes(StandardCharsets.UTF_8));
-                digest.update((byte) 1);
-            });
-            return HexFormat.of().formatHex(digest.digest(), 0, 16);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is part of every JVM", e);
-        }
+        Sha256 digest = Sha256.start();
+        flags.forEach((name, gates) -> digest.add(name).add(gates));
+        return digest.hex(16);
     }
 }

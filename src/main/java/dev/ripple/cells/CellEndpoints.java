@@ -5,8 +5,6 @@ import io.quarkus.runtime.LaunchMode;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.config.Config;
 
-import java.util.Optional;
-
 /**
  * Where a cell's admin API is. A {@code sandbox://ID} URL names a cell of the built-in sandbox fleet, served over
  * real HTTP by this same process (or by {@code ripple.sandbox.base-url} when the fleet runs elsewhere).
@@ -21,12 +19,7 @@ public class CellEndpoints {
     }
 
     public String baseUrl(Cell cell) {
-        return cell.isSandbox() ? sandboxBase() + "/sandbox/cells/" + sandboxCellId(cell) : cell.url().toString();
-    }
-
-    /** The sandbox cell id of a {@code sandbox://ID} URL. */
-    public static String sandboxCellId(Cell cell) {
-        return Optional.ofNullable(cell.url().getHost()).orElse(cell.url().getSchemeSpecificPart().replace("//", ""));
+        return cell.isSandbox() ? sandboxBase() + "/sandbox/cells/" + cell.sandboxId() : cell.url().toString();
     }
 
     private String sandboxBase() {

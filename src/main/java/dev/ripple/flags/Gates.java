@@ -28,11 +28,7 @@ public record Gates(boolean enabled,
     }
 
     private static BigDecimal normalize(BigDecimal p) {
-        if (p == null || p.signum() == 0) {
-            return null;
-        }
-        BigDecimal stripped = p.stripTrailingZeros();
-        return stripped.scale() < 0 ? stripped.setScale(0) : stripped;
+        return p == null || p.signum() == 0 ? null : Percentages.normalize(p);
     }
 
     public FlagState state() {

@@ -27,8 +27,13 @@ public final class Percentages {
 
     /** Renders {@code 25} for 25.0 and {@code 12.5} for 12.50, as GitLab does. */
     public static String format(BigDecimal value) {
+        return normalize(value).toPlainString();
+    }
+
+    /** The same value without trailing zeros and never in exponent form: 25.0 → 25, 100 stays 100 (not 1E+2). */
+    static BigDecimal normalize(BigDecimal value) {
         BigDecimal stripped = value.stripTrailingZeros();
-        return (stripped.scale() < 0 ? stripped.setScale(0) : stripped).toPlainString();
+        return stripped.scale() < 0 ? stripped.setScale(0) : stripped;
     }
 
     static boolean same(BigDecimal a, BigDecimal b) {

@@ -108,7 +108,7 @@ public class SandboxFleet {
                 if (!cell.isSandbox()) {
                     continue;
                 }
-                String id = sandboxId(cell);
+                String id = cell.sandboxId();
                 if (cells.containsKey(id)) {
                     continue;
                 }
@@ -122,16 +122,6 @@ public class SandboxFleet {
         if (created > 0) {
             LOG.infof("Sandbox fleet: %d cell(s) created, %d in all", created, cells.size());
         }
-    }
-
-    /** {@code sandbox://qa-1} → {@code qa-1}. */
-    static String sandboxId(Cell cell) {
-        String host = cell.url().getHost();
-        if (host != null && !host.isEmpty()) {
-            return host;
-        }
-        String rest = cell.url().getSchemeSpecificPart();
-        return rest.startsWith("//") ? rest.substring(2) : rest;
     }
 
     /** A fleet mid-rollout: ring 0 has every flag on, ring 1 half of the actors, the outer rings off. */

@@ -18,4 +18,14 @@ public record Cell(String id, int ring, String adapter, URI url, CredentialRef c
     public boolean isSandbox() {
         return "sandbox".equals(url.getScheme());
     }
+
+    /** The sandbox cell a {@code sandbox://ID} URL names ({@code sandbox:ID} also reads as ID). */
+    public String sandboxId() {
+        String host = url.getHost();
+        if (host != null && !host.isEmpty()) {
+            return host;
+        }
+        String rest = url.getSchemeSpecificPart();
+        return rest.startsWith("//") ? rest.substring(2) : rest;
+    }
 }

@@ -1,5 +1,6 @@
 package dev.ripple.topology;
 
+import dev.ripple.platform.Sha256;
 import dev.ripple.flags.FlagDefinition;
 
 import java.io.IOException;
@@ -9,11 +10,8 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -192,19 +190,9 @@ public final class RingsLoader {
 
     /** Hex SHA-256 over the sorted (path, content) pairs, each length-prefixed so no two trees collide by shifting. */
     private static String version(SortedMap<String, String> files) {
-        try {
-            MessageDigest digest = MessageDigest.getInstance("SHA-256");
-            files.forEach((path, content) -> {
-                for (String part : new String[] {path, content}) {
-                    byte[] bytes = part.getBytes(StandardCharsets.UTF_8);
-                    digest.update(ByteBuffer.allocate(4).putInt(bytes.length).array());
-                    digest.update(bytes);
-                }
-            });
-            return HexFormat.of().formatHex(digest.digest());
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is part of every JDK", e);
-        }
+        Sha256 digest = Sha256.start();
+        files.forEach((path, content) -> digest.add(path).add(content));
+        return digest.hex();
     }
 
     private static Optional<String> read(Path file) throws IOException {

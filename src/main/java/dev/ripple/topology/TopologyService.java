@@ -1,5 +1,6 @@
 package dev.ripple.topology;
 
+import dev.ripple.platform.Sha256;
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled;
@@ -11,14 +12,10 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -138,20 +135,17 @@ public class TopologyService {
             return "missing";
         }
         try (Stream<Path> files = Files.walk(dir)) {
-            MessageDigest digest = MessageDigest.getInstance("SHA-256");
+            Sha256 digest = Sha256.start();
             files.filter(Files::isRegularFile).sorted().forEach(f -> {
                 try {
-                    digest.update((dir.relativize(f) + "|" + Files.size(f) + "|" + Files.getLastModifiedTime(f)
-                            .toMillis() + "\n").getBytes(StandardCharsets.UTF_8));
+                    digest.add(dir.relativize(f)).add(Files.size(f)).add(Files.getLastModifiedTime(f).toMillis());
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);
                 }
             });
-            return HexFormat.of().formatHex(digest.digest());
+            return digest.hex();
         } catch (IOException | UncheckedIOException e) {
             return "unreadable:" + e.getMessage();
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
         }
     }
 
