@@ -1,0 +1,83 @@
+package dev.ripple.rollout;
+
+import dev.ripple.cells.CellError;
+import dev.ripple.cells.CellResult;
+import dev.ripple.flags.Gates;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/** Cells as a map of flag gates, with cells a test can make fail; counts every write. */
+final class FakeCells implements CellOps {
+    final Map<String, Map<String, Gates>> flags = new HashMap<>();
+    final Set<String> failing = new HashSet<>();
+    /** Cells that accept writes but keep their old gates: the read-back catches them. */
+    final Set<String> ignoring = new HashSet<>();
+    final List<String> writes = new ArrayList<>();
+
+    Optional<Gates> gates(String cell, String flag) {
+        return Optional.ofNullable(flags.getOrDefault(cell, Map.of()).get(flag));
+    }
+
+    void set(String cell, String flag, Gates gates) {
+        flags.computeIfAbsent(cell, c -> new HashMap<>()).put(flag, gates);
+    }
+
+    @Override
+    public Map<String, CellResult<Optional<Gates>>> read(List<String> cellIds, String flag) {
+        Map<String, CellResult<Optional<Gates>>> out = new LinkedHashMap<>();
+        cellIds.forEach(c -> out.put(c, failing.contains(c) ? down() : CellResult.ok(gates(c, flag))));
+        return out;
+    }
+
+    @Override
+    public Map<String, CellResult<Optional<Gates>>> apply(List<String> cellIds, String flag, FlagChange change) {
+        Map<String, CellResult<Optional<Gates>>> out = new LinkedHashMap<>();
+        for (String c : cellIds) {
+            if (failing.contains(c)) {
+                out.put(c, down());
+                continue;
+            }
+            write(c, flag, change);
+            out.put(c, CellResult.ok(gates(c, flag)));
+        }
+        return out;
+    }
+
+    @Override
+    public Map<String, CellResult<Optional<Gates>>> restore(Map<String, Optional<Gates>> snapshots, String flag) {
+        Map<String, CellResult<Optional<Gates>>> out = new LinkedHashMap<>();
+        snapshots.forEach((c, snapshot) -> {
+            if (failing.contains(c)) {
+                out.put(c, down());
+                return;
+            }
+            Restore.between(gates(c, flag), snapshot).changes().forEach(change -> write(c, flag, change));
+            out.put(c, CellResult.ok(gates(c, flag)));
+        });
+        return out;
+    }
+
+    private void write(String cell, String flag, FlagChange change) {
+        writes.add(cell + " " + change.describe());
+        if (ignoring.contains(cell)) {
+            return;
+        }
+        Optional<Gates> after = change.applyTo(gates(cell, flag));
+        if (after.isPresent()) {
+            set(cell, flag, after.get());
+        } else {
+            flags.getOrDefault(cell, new HashMap<>()).remove(flag);
+        }
+    }
+
+    private static CellResult<Optional<Gates>> down() {
+        return CellResult.failed(new CellError(CellError.Kind.UNREACHABLE, "connection refused", null, 3));
+    }
+}
