@@ -37,9 +37,18 @@ class ArchitectureTest {
     }
 
     @Test
-    void persistenceStaysInsideTheCache() {
-        noClasses().that().resideOutsideOfPackage("dev.ripple.cache..")
+    void persistenceStaysInTheStores() {
+        noClasses().that().resideOutsideOfPackages("dev.ripple.cache..", "dev.ripple.rollout.store..",
+                        "dev.ripple.incidents..", "dev.ripple.audit..")
                 .should().dependOnClassesThat().resideInAPackage("jakarta.persistence..")
+                .check(RIPPLE);
+    }
+
+    @Test
+    void theRolloutEngineKnowsNeitherHttpNorTheDatabase() {
+        noClasses().that().resideInAPackage("dev.ripple.rollout")
+                .should().dependOnClassesThat().resideInAnyPackage("jakarta.ws.rs..", "jakarta.persistence..",
+                        "org.hibernate..", "dev.ripple.rollout.store..")
                 .check(RIPPLE);
     }
 }

@@ -15,6 +15,16 @@ public enum ErrorCode {
     NOT_ACCEPTABLE(406, "Not acceptable"),
     UNSUPPORTED_MEDIA_TYPE(415, "Unsupported media type"),
     RINGS_INVALID(422, "rings/ has problems"),
+    UNKNOWN_ROLLOUT(404, "Unknown rollout"),
+    UNKNOWN_FLAG_DEFINITION(400, "No such flag in rings/flags/"),
+    RING_OUT_OF_RANGE(400, "Ring out of range"),
+    INVALID_CHANGE(400, "Invalid gate change"),
+    CONTRADICTORY_OPTIONS(400, "Contradictory options"),
+    CELL_NOT_IN_QUARANTINE(400, "Cell targeting outside quarantine"),
+    ACTOR_CHANGE_NOT_OUTERMOST(400, "Actor change must reach every ring"),
+    ROLLOUT_ACTIVE(409, "The flag has an active rollout"),
+    OPERATION_NOT_ALLOWED(409, "Operation not allowed in this state"),
+    IDEMPOTENCY_KEY_REUSED(422, "Idempotency key reused with a different request"),
     NOT_READY(503, "Not ready"),
     INTERNAL_ERROR(500, "Internal error");
 

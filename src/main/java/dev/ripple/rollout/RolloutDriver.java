@@ -1,0 +1,119 @@
+package dev.ripple.rollout;
+
+import io.quarkus.logging.Log;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.quarkus.scheduler.Scheduled;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
+import java.lang.management.ManagementFactory;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Runs the engine: every tick, takes the lease on each rollout due a step and steps it on a worker until it has to
+ * wait (a bake, an incident, a human). Several instances on one database share the work through the leases; an
+ * instance that dies stops renewing its leases, and another takes its rollouts over once they expire.
+ */
+@ApplicationScoped
+public class RolloutDriver {
+    private final RolloutEngine engine;
+    private final RolloutStore store;
+    private final RolloutsConfig config;
+    private final Clock clock;
+    private final String owner;
+    private final Set<Long> inFlight = ConcurrentHashMap.newKeySet();
+    private ExecutorService workers;
+
+    RolloutDriver(RolloutEngine engine, RolloutStore store, RolloutsConfig config, Clock clock) {
+        this.engine = engine;
+        this.store = store;
+        this.config = config;
+        this.clock = clock;
+        this.owner = ManagementFactory.getRuntimeMXBean().getName() + "/" + UUID.randomUUID().toString()
+                .substring(0, 8);
+    }
+
+    void onStart(@Observes StartupEvent event) {
+        AtomicInteger n = new AtomicInteger();
+        workers = Executors.newFixedThreadPool(Math.max(1, config.workers()), r -> {
+            Thread t = new Thread(r, "ripple-rollout-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        Log.infof("Rollout engine %s started; unfinished rollouts resume from where they were", owner);
+    }
+
+    void onStop(@Observes ShutdownEvent event) throws InterruptedException {
+        workers.shutdown();
+        workers.awaitTermination(10, TimeUnit.SECONDS);
+    }
+
+    /** This instance's name in leases. */
+    public String owner() {
+        return owner;
+    }
+
+    @Scheduled(every = "${ripple.rollouts.tick:1s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void tick() {
+        Instant now = clock.instant();
+        // Rollouts being stepped here keep their lease while a long step (a slow ring) runs.
+        for (Long id : inFlight) {
+            store.claim(id, owner, now, now.plus(config.lease()));
+        }
+        for (Long id : store.due(now, 100)) {
+            kick(id);
+        }
+    }
+
+    /** Steps a rollout now on a worker, unless this instance is already stepping it. */
+    public void kick(long id) {
+        if (workers == null || !inFlight.add(id)) {
+            return;
+        }
+        try {
+            workers.submit(() -> drive(id));
+        } catch (RejectedExecutionException e) {
+            inFlight.remove(id);
+        }
+    }
+
+    private void drive(long id) {
+        try {
+            Instant now = clock.instant();
+            if (!store.claim(id, owner, now, now.plus(config.lease()))) {
+                return;
+            }
+            try {
+                for (int steps = 0; steps < 10_000; steps++) {
+                    RolloutEngine.StepResult result = engine.step(id, owner);
+                    if (!result.saved()) {
+                        // Someone else changed the row (an operator); go again on the fresh state.
+                        if (!store.claim(id, owner, clock.instant(), clock.instant().plus(config.lease()))) {
+                            return;
+                        }
+                        continue;
+                    }
+                    if (!result.wantsStepBy(clock.instant())) {
+                        return;
+                    }
+                }
+            } finally {
+                store.release(id, owner);
+            }
+        } catch (RuntimeException e) {
+            Log.errorf(e, "Stepping rollout %d failed; it will be retried at the next tick", id);
+        } finally {
+            inFlight.remove(id);
+        }
+    }
+}

@@ -1,0 +1,34 @@
+package dev.ripple.rollout;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+import java.time.Duration;
+
+/** How the engine paces and shares rollouts. */
+@ConfigMapping(prefix = "ripple.rollouts")
+public interface RolloutsConfig {
+    /** How often each instance looks for rollouts due a step. */
+    @WithDefault("1s")
+    Duration tick();
+
+    /** How often health checks run during a bake, and while a halted or paused rollout is watched. */
+    @WithDefault("30s")
+    Duration checkEvery();
+
+    /** Evaluations in a row with no data, NaN or a Prometheus error before a rollout halts. */
+    @WithDefault("3")
+    int maxInconclusive();
+
+    /** How often a rollout blocked by an incident looks again. */
+    @WithDefault("15s")
+    Duration blockedRecheck();
+
+    /** How long an instance holds a rollout between renewals; another instance takes it over after this. */
+    @WithDefault("30s")
+    Duration lease();
+
+    /** Rollouts one instance steps at the same time. */
+    @WithDefault("8")
+    int workers();
+}
