@@ -5,15 +5,36 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import jakarta.enterprise.context.ApplicationScoped;
 
+import io.micrometer.core.instrument.Tag;
+import io.quarkus.scheduler.Scheduled;
+
 import java.time.Duration;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 
 /** {@code ripple.rollout.*} metrics: ring apply time, check evaluations by outcome, halts and rollbacks. */
 @ApplicationScoped
 class MicrometerEngineMetrics implements EngineMetrics {
     private final MeterRegistry registry;
+    private final Map<RolloutState, AtomicLong> byState = new EnumMap<>(RolloutState.class);
+    private final RolloutStore store;
 
-    MicrometerEngineMetrics(MeterRegistry registry) {
+    MicrometerEngineMetrics(MeterRegistry registry, RolloutStore store) {
         this.registry = registry;
+        this.store = store;
+        for (RolloutState state : RolloutState.values()) {
+            AtomicLong count = new AtomicLong();
+            byState.put(state, count);
+            registry.gauge("ripple.rollouts", List.of(Tag.of("state", state.wireName())), count);
+        }
+    }
+
+    /** Counted from the database, so every instance reports the whole fleet's rollouts. */
+    @Scheduled(every = "15s", delayed = "1s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void countRollouts() {
+        store.countByState().forEach((state, n) -> byState.get(state).set(n));
     }
 
     @Override

@@ -46,4 +46,9 @@ public interface RolloutStore {
     boolean claim(long id, String owner, Instant now, Instant until);
 
     void release(long id, String owner);
+
+    /** How many rollouts are in each state, for the {@code ripple.rollouts} gauge. */
+    default java.util.Map<RolloutState, Long> countByState() {
+        return java.util.Map.of();
+    }
 }

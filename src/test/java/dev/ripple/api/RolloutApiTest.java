@@ -85,6 +85,16 @@ class RolloutApiTest {
         // The cache was refreshed by the read-backs: the state view already shows ring 2 on.
         given().get("/api/v1/flags/ci_kill_switch").then().statusCode(200)
                 .body("rings.find { it.ring == 2 }.cells.find { it.cell == 'ga-1' }.state", equalTo("on"));
+
+        // And a cell changed by hand afterwards shows as drifted from what Ripple set.
+        given().header("PRIVATE-TOKEN", "sandbox-demo-token").formParam("value", "false")
+                .post("/sandbox/cells/ga-1/api/v4/features/ci_kill_switch").then().statusCode(201);
+        given().post("/api/v1/cache/refresh").then().statusCode(200);
+        given().get("/api/v1/flags/ci_kill_switch/desired").then().statusCode(200)
+                .body("drifted", equalTo(1))
+                .body("cells.find { it.cell == 'ga-1' }.desired", equalTo("on"))
+                .body("cells.find { it.cell == 'ga-1' }.observed", equalTo("off"))
+                .body("cells.find { it.cell == 'ga-2' }.drifted", equalTo(false));
     }
 
     @Test

@@ -295,6 +295,20 @@ public class JpaRolloutStore implements RolloutStore, DesiredGates {
                 .setParameter("id", id).setParameter("owner", owner).executeUpdate());
     }
 
+    @Override
+    public Map<RolloutState, Long> countByState() {
+        return QuarkusTransaction.requiringNew().call(() -> {
+            Map<RolloutState, Long> counts = new java.util.EnumMap<>(RolloutState.class);
+            for (RolloutState s : RolloutState.values()) {
+                counts.put(s, 0L);
+            }
+            em.createQuery("select state, count(*) from RolloutRecord group by state", Object[].class)
+                    .getResultList().forEach(row -> counts.put(RolloutState.valueOf((String) row[0]),
+                            ((Number) row[1]).longValue()));
+            return counts;
+        });
+    }
+
     // ---- mapping -------------------------------------------------------------------------------------------------
 
     private Rollout load(RolloutRecord row) {
