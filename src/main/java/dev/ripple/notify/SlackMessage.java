@@ -33,7 +33,7 @@ final class SlackMessage {
                 .encode();
     }
 
-    /** E.g. {@code :rotating_light: Rollout 42 of `new_search_ui` (25% of actors, up to ring 2) halted on ring 1: ...}. */
+    /** E.g. {@code :rotating_light: Rollout 42 of `new_search_ui` (25% of actors, up to ring 2) halted on ring 1}. */
     static String line(RolloutNotification n) {
         StringBuilder line = new StringBuilder(emoji(n.event()))
                 .append(" Rollout ").append(escape(n.rolloutId()))

@@ -108,8 +108,9 @@ final class WebhookSink {
 
     /** How the sink reads in a log line: never the URL's path or query, which for Slack hold the webhook's secret. */
     String describe() {
-        return "'" + name + "' (" + format.name().toLowerCase(Locale.ROOT) + " to " + url.getScheme() + "://" + url.getHost()
-                + (url.getPort() < 0 ? "" : ":" + url.getPort()) + ", " + capacity + " queued at most, events: "
+        return "'" + name + "' (" + format.name().toLowerCase(Locale.ROOT) + " to " + url.getScheme() + "://"
+                + url.getHost() + (url.getPort() < 0 ? "" : ":" + url.getPort()) + ", " + capacity
+                + " queued at most, events: "
                 + (events.size() == Event.values().length ? "all" : events.stream().map(Event::wireName).toList())
                 + (headerName.isPresent() ? ", header " + headerName.get() + " from " + headerValueEnv.orElse("?") : "")
                 + ")";
@@ -138,8 +139,8 @@ final class WebhookSink {
             dropped.increment();
             // Once per backlog, not once per drop: a dead sink under a busy engine would otherwise flood the log.
             if (firstLoss) {
-                LOG.warnf("Notification sink '%s' has %d notifications waiting; dropping the oldest until it catches up",
-                        name, capacity);
+                LOG.warnf("Notification sink '%s' has %d notifications waiting; dropping the oldest until it "
+                        + "catches up", name, capacity);
             } else {
                 LOG.debugf("Notification sink '%s' dropped the %s notification of rollout %s", name,
                         lost.event().wireName(), lost.rolloutId());
@@ -313,7 +314,7 @@ final class WebhookSink {
             return new Attempt(kind, problem, retryAfter, number);
         }
 
-        /** Slack explains a refusal in its body ({@code invalid_payload}); a server echoing headers must not leak one. */
+        /** Slack explains a refusal in its body ({@code invalid_payload}); an echoed header must not leak. */
         private static String excerpt(String body, Optional<String> secret) {
             if (body == null || body.isBlank()) {
                 return "";

@@ -25,7 +25,8 @@ class NotificationFormatsTest {
         }
         assertThat(List.of(Event.values()).stream().map(SlackMessage::emoji).distinct()).hasSize(Event.values().length);
         assertThat(SlackMessage.line(notification(Event.RING_DONE, 1, null, null, List.of())))
-                .isEqualTo(":white_check_mark: Rollout 7 of `new_search_ui` (50% of users, up to ring 3) finished ring 1");
+                .isEqualTo(":white_check_mark: Rollout 7 of `new_search_ui` (50% of users, up to ring 3) "
+                        + "finished ring 1");
     }
 
     @Test
