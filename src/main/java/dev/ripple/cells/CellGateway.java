@@ -2,6 +2,7 @@ package dev.ripple.cells;
 
 import dev.ripple.flags.GateChange;
 import dev.ripple.flags.ObservedFlag;
+import dev.ripple.platform.Backoff;
 import dev.ripple.topology.Cell;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -18,7 +19,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
@@ -146,11 +146,7 @@ public class CellGateway {
     /** Exponential backoff capped at {@code maxBackoff}, with the configured share of it drawn at random. */
     Duration backoff(int attempt) {
         CellsConfig.Retry retry = config.retry();
-        long base = retry.initialBackoff().toMillis() << Math.min(attempt - 1, 20);
-        long capped = Math.min(base, retry.maxBackoff().toMillis());
-        double jitter = Math.max(0, Math.min(1, retry.jitter()));
-        long random = (long) (capped * jitter * ThreadLocalRandom.current().nextDouble());
-        return Duration.ofMillis(Math.max(1, capped - (long) (capped * jitter / 2) + random));
+        return Backoff.exponential(attempt, retry.initialBackoff(), retry.maxBackoff(), retry.jitter());
     }
 
     private void record(Cell cell, String operation, CellResult<?> result, long nanos) {

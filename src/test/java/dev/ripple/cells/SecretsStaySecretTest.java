@@ -5,6 +5,7 @@ import dev.ripple.flags.GateChange;
 import dev.ripple.sandbox.Faults;
 import dev.ripple.sandbox.SandboxCell;
 import dev.ripple.sandbox.SandboxFleet;
+import dev.ripple.testing.LogCapture;
 import dev.ripple.topology.Cell;
 import dev.ripple.topology.CredentialRef;
 import io.quarkus.test.junit.QuarkusTest;
@@ -17,11 +18,6 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.logging.Handler;
-import java.util.logging.Level;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -36,32 +32,16 @@ class SecretsStaySecretTest {
     @Inject
     SandboxFleet fleet;
 
-    private final List<String> logged = new CopyOnWriteArrayList<>();
-    private final Handler capture = new Handler() {
-        @Override
-        public void publish(LogRecord record) {
-            logged.add(record.getLoggerName() + " " + record.getMessage() + " " + java.util.Arrays.toString(
-                    record.getParameters()) + " " + (record.getThrown() == null ? "" : record.getThrown()));
-        }
-
-        @Override
-        public void flush() {
-        }
-
-        @Override
-        public void close() {
-        }
-    };
+    private LogCapture capture;
 
     @BeforeEach
     void captureEveryLogRecord() {
-        capture.setLevel(Level.ALL);
-        Logger.getLogger("").addHandler(capture);
+        capture = LogCapture.start();
     }
 
     @AfterEach
     void stopCapturing() {
-        Logger.getLogger("").removeHandler(capture);
+        capture.close();
     }
 
     @Test
@@ -91,6 +71,7 @@ class SecretsStaySecretTest {
             }
 
             assertThat(seen).contains("unauthorized", "unreachable", "server-error", "missing-x is not found!");
+            List<String> logged = capture.lines();
             assertThat(logged).isNotEmpty();
             for (String secret : SECRETS) {
                 assertThat(seen.toString()).doesNotContain(secret);
