@@ -1,0 +1,108 @@
+package dev.ripple.rollout;
+
+import dev.ripple.testing.RealPrometheus;
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import org.eclipse.microprofile.config.ConfigProvider;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Ripple on a small rings/ tree with short bakes, its health checks answered by a real Prometheus scraping the
+ * sandbox fleet every second. The check reads the sandbox's per-cell error ratio gauge, so a test that steers it sees
+ * the verdict change within a scrape or two.
+ */
+public class RolloutE2EProfile implements QuarkusTestProfile {
+    static final String FLAG = "e2e_flag";
+    static final Path RINGS = rings();
+
+    @Override
+    public Map<String, String> getConfigOverrides() {
+        return Map.of("ripple.rings.dir", RINGS.toString(),
+                "ripple.rollouts.check-every", "1s",
+                "ripple.rollouts.max-inconclusive", "5",
+                "ripple.rollouts.blocked-recheck", "500ms",
+                "ripple.rollouts.tick", "200ms");
+    }
+
+    @Override
+    public List<TestResourceEntry> testResources() {
+        return List.of(new TestResourceEntry(PrometheusResource.class));
+    }
+
+    /** Starts Prometheus before Ripple, aimed at the port Ripple is about to listen on. */
+    public static class PrometheusResource implements QuarkusTestResourceLifecycleManager {
+        static volatile RealPrometheus prometheus;
+
+        @Override
+        public Map<String, String> start() {
+            int port = ConfigProvider.getConfig().getOptionalValue("quarkus.http.test-port", Integer.class)
+                    .orElse(8081);
+            prometheus = RealPrometheus.launch("127.0.0.1:" + port, Duration.ofSeconds(1));
+            return Map.of("ripple.health.prometheus.url", prometheus.url());
+        }
+
+        @Override
+        public void stop() {
+            if (prometheus != null) {
+                prometheus.stop();
+            }
+        }
+    }
+
+    private static Path rings() {
+        try {
+            Path dir = Files.createTempDirectory("ripple-e2e-rings-");
+            Files.createDirectories(dir.resolve("topology"));
+            Files.createDirectories(dir.resolve("flags"));
+            Files.writeString(dir.resolve("checks.yaml"), """
+                    checks:
+                      error-ratio:
+                        description: Highest error ratio the ring's cells report
+                        unhealthy-when: above
+                        query: max(sandbox_app_error_ratio{cell=~"{{cells}}"})
+                    """);
+            ring(dir, -1, "quarantine", true, "q-1");
+            ring(dir, 0, "qa", false, "qa-1");
+            ring(dir, 1, "early", false, "ea-1", "ea-2", "ea-3");
+            ring(dir, 2, "general", false, "ga-1", "ga-2");
+            Files.writeString(dir.resolve("flags/" + FLAG + ".yaml"), """
+                    name: %s
+                    owner: "@e2e"
+                    type: derisk
+                    description: End-to-end flag
+                    group: group::e2e
+                    default-enabled: false
+                    """.formatted(FLAG));
+            return dir;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void ring(Path dir, int id, String name, boolean quarantine, String... cells) throws IOException {
+        StringBuilder yaml = new StringBuilder("id: " + id + "\nname: " + name + "\npolicy:\n");
+        if (quarantine) {
+            yaml.append("  quarantine: true\n");
+        }
+        yaml.append("""
+                  bake: 3s
+                  checks:
+                    - check: error-ratio
+                      halt: 0.05
+                      rollback: 0.2
+                cells:
+                """);
+        for (String cell : cells) {
+            yaml.append("  - id: ").append(cell).append("\n    adapter: gitlab\n    url: sandbox://").append(cell)
+                    .append("\n    credential: env:RIPPLE_SANDBOX_TOKEN\n");
+        }
+        Files.writeString(dir.resolve("topology/ring-" + (id < 0 ? "q" : id) + ".yaml"), yaml.toString());
+    }
+}
