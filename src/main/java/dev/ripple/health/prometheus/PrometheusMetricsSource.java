@@ -1,0 +1,164 @@
+package dev.ripple.health.prometheus;
+
+import dev.ripple.health.MetricsSource;
+import dev.ripple.health.QueryResult;
+import dev.ripple.platform.Failures;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.quarkus.logging.Log;
+import io.quarkus.rest.client.reactive.QuarkusRestClientBuilder;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.core.Response;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
+
+/**
+ * Answers health-check queries with instant queries against Prometheus' HTTP API
+ * ({@code GET {url}/api/v1/query?query=...}). Blocking, for the rollout engine's worker threads; bounded by
+ * {@code ripple.health.prometheus.timeout}; and it never throws: an unconfigured or unreachable Prometheus, an HTTP
+ * error, a refused query or an unreadable answer all come back as {@link QueryResult.Failed} with the reason.
+ */
+@ApplicationScoped
+public class PrometheusMetricsSource implements MetricsSource {
+    static final String NOT_CONFIGURED = "no Prometheus configured: set ripple.health.prometheus.url";
+
+    /** The URL as failure reasons show it: without any user and password it may carry. */
+    private final String url;
+    private final Duration timeout;
+    private final Optional<String> tokenEnv;
+    private final UnaryOperator<String> environment;
+    private final MeterRegistry registry;
+    /** Null when there is nothing to call; {@link #unusable} then says why. */
+    private final PrometheusQueryClient client;
+    private final String unusable;
+
+    @Inject
+    PrometheusMetricsSource(PrometheusConfig config, MeterRegistry registry) {
+        this(config.url().orElse(null), config.timeout(), config.bearerTokenEnv(), System::getenv, registry);
+    }
+
+    PrometheusMetricsSource(String url, Duration timeout, Optional<String> tokenEnv,
+                            UnaryOperator<String> environment, MeterRegistry registry) {
+        this.timeout = timeout;
+        this.tokenEnv = tokenEnv.filter(name -> !name.isBlank());
+        this.environment = environment;
+        this.registry = registry;
+        String base = url == null || url.isBlank() ? null : url.strip().replaceAll("/+$", "");
+        String problem = base == null ? NOT_CONFIGURED : checkUrl(base);
+        this.url = problem == null ? withoutUserInfo(base) : null;
+        this.unusable = problem;
+        this.client = problem != null ? null : QuarkusRestClientBuilder.newBuilder()
+                .baseUri(URI.create(base))
+                .connectTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
+                .readTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
+                .disableDefaultMapper(true)
+                .build(PrometheusQueryClient.class);
+    }
+
+    /**
+     * A source for one Prometheus at a URL known only at run time: a test's own Prometheus server, which a test
+     * installs in place of the configured bean.
+     */
+    public static PrometheusMetricsSource at(String url, Duration timeout, MeterRegistry registry) {
+        return new PrometheusMetricsSource(url, timeout, Optional.empty(), System::getenv, registry);
+    }
+
+    @Override
+    public QueryResult query(String promql) {
+        long started = System.nanoTime();
+        QueryResult result;
+        try {
+            result = run(promql);
+        } catch (RuntimeException e) {
+            // A timeout of the wait itself, or a wait attempted on an event loop: still an answer, never an exception.
+            result = new QueryResult.Failed("querying Prometheus at " + url + " failed: " + Failures.describe(e));
+        }
+        record(result, System.nanoTime() - started);
+        if (result instanceof QueryResult.Failed failed) {
+            Log.debugf("Health query failed: %s; query: %s", failed.reason(), promql);
+        }
+        return result;
+    }
+
+    private QueryResult run(String promql) {
+        if (client == null) {
+            return new QueryResult.Failed(unusable);
+        }
+        if (promql == null || promql.isBlank()) {
+            return new QueryResult.Failed("the query is empty");
+        }
+        String authorization = null;
+        if (tokenEnv.isPresent()) {
+            String token = environment.apply(tokenEnv.get());
+            if (token == null || token.isBlank()) {
+                return new QueryResult.Failed("the environment variable " + tokenEnv.get()
+                        + " named by ripple.health.prometheus.bearer-token-env is not set");
+            }
+            authorization = "Bearer " + token.strip();
+        }
+        return client.query(promql, authorization)
+                .map(this::read)
+                .ifNoItem().after(timeout).recoverWithItem(() -> new QueryResult.Failed(
+                        "Prometheus at " + url + " did not answer within " + timeout.toMillis() + " ms"))
+                .onFailure().recoverWithItem(t -> new QueryResult.Failed(
+                        "Prometheus at " + url + " could not be reached: " + Failures.describe(t)))
+                // The Uni gives up at the timeout; the extra second only guards against a stuck callback.
+                .await().atMost(timeout.plusSeconds(1));
+    }
+
+    private QueryResult read(Response response) {
+        try (response) {
+            String body = response.hasEntity() ? response.readEntity(String.class) : "";
+            return PrometheusAnswer.read(response.getStatus(), body == null ? "" : body);
+        }
+    }
+
+    private void record(QueryResult result, long nanos) {
+        String outcome = result instanceof QueryResult.Samples ? "samples"
+                : result instanceof QueryResult.NoData ? "no-data" : "failed";
+        registry.counter("ripple.health.queries", "outcome", outcome).increment();
+        Timer.builder("ripple.health.query")
+                .description("Health-check queries to Prometheus, by outcome")
+                .tags("outcome", outcome)
+                .register(registry)
+                .record(Duration.ofNanos(nanos));
+    }
+
+    private static String checkUrl(String url) {
+        try {
+            URI uri = new URI(url);
+            if (("http".equalsIgnoreCase(uri.getScheme()) || "https".equalsIgnoreCase(uri.getScheme()))
+                    && uri.getHost() != null && uri.getRawQuery() == null && uri.getRawFragment() == null) {
+                return null;
+            }
+        } catch (URISyntaxException e) {
+            // reported below
+        }
+        return "ripple.health.prometheus.url is not an http(s) URL without query or fragment";
+    }
+
+    private static String withoutUserInfo(String url) {
+        URI uri = URI.create(url);
+        return uri.getRawUserInfo() == null ? url : url.replace(uri.getRawUserInfo() + "@", "");
+    }
+
+    /** Releases the HTTP client: at shutdown for the bean, after a test for one made with {@link #at}. */
+    @PreDestroy
+    public void close() {
+        if (client != null) {
+            try {
+                client.close();
+            } catch (IOException | RuntimeException e) {
+                Log.debug("Closing the Prometheus client failed", e);
+            }
+        }
+    }
+}
