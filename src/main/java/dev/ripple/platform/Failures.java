@@ -17,4 +17,10 @@ public final class Failures {
         String message = root.getMessage();
         return root.getClass().getSimpleName() + (message == null || message.isBlank() ? "" : ": " + message);
     }
+
+    /** A remote answer's body quoted in a failure reason: one line, at most 200 characters. */
+    public static String snippet(String body) {
+        String oneLine = body.strip().replaceAll("\\s+", " ");
+        return oneLine.length() <= 200 ? oneLine : oneLine.substring(0, 200) + "...";
+    }
 }

@@ -3,6 +3,7 @@ package dev.ripple.health.prometheus;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ripple.health.QueryResult;
+import dev.ripple.platform.Failures;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -16,7 +17,6 @@ import java.util.List;
  */
 final class PrometheusAnswer {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final int SNIPPET = 200;
 
     private PrometheusAnswer() {
     }
@@ -29,11 +29,11 @@ final class PrometheusAnswer {
         }
         if (status != 200) {
             return new QueryResult.Failed("Prometheus answered HTTP " + status
-                    + (body.isBlank() ? "" : ": " + snippet(body)));
+                    + (body.isBlank() ? "" : ": " + Failures.snippet(body)));
         }
         if (doc == null || !doc.isObject()) {
             return new QueryResult.Failed("Prometheus answered HTTP 200 with a body that is not a query result: "
-                    + snippet(body));
+                    + Failures.snippet(body));
         }
         if (!"success".equals(doc.path("status").asText())) {
             return new QueryResult.Failed("Prometheus answered with status '" + doc.path("status").asText()
@@ -73,7 +73,7 @@ final class PrometheusAnswer {
     /** A {@code [timestamp, "value"]} pair; Prometheus writes values as strings, specials as NaN, +Inf and -Inf. */
     private static double sample(JsonNode pair) {
         if (!pair.isArray() || pair.size() != 2 || !pair.get(1).isTextual()) {
-            throw new IllegalArgumentException("expected [timestamp, \"value\"], got " + snippet(pair.toString()));
+            throw new IllegalArgumentException("expected [timestamp, \"value\"], got " + Failures.snippet(pair.toString()));
         }
         String text = pair.get(1).asText();
         return switch (text) {
@@ -84,7 +84,7 @@ final class PrometheusAnswer {
                 try {
                     yield Double.parseDouble(text);
                 } catch (NumberFormatException e) {
-                    throw new IllegalArgumentException("'" + snippet(text) + "' is not a number");
+                    throw new IllegalArgumentException("'" + Failures.snippet(text) + "' is not a number");
                 }
             }
         };
@@ -96,10 +96,5 @@ final class PrometheusAnswer {
         } catch (IOException e) {
             return null;
         }
-    }
-
-    private static String snippet(String text) {
-        String oneLine = text.strip().replaceAll("\\s+", " ");
-        return oneLine.length() <= SNIPPET ? oneLine : oneLine.substring(0, SNIPPET) + "...";
     }
 }

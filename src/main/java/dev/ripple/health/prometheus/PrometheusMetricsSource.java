@@ -3,21 +3,19 @@ package dev.ripple.health.prometheus;
 import dev.ripple.health.MetricsSource;
 import dev.ripple.health.QueryResult;
 import dev.ripple.platform.Failures;
+import dev.ripple.platform.HttpUrls;
+import dev.ripple.platform.RestClients;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.quarkus.logging.Log;
-import io.quarkus.rest.client.reactive.QuarkusRestClientBuilder;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.core.Response;
 
-import java.io.IOException;
 import java.net.URI;
-import java.net.URISyntaxException;
 import java.time.Duration;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 
 /**
@@ -30,7 +28,6 @@ import java.util.function.UnaryOperator;
 public class PrometheusMetricsSource implements MetricsSource {
     static final String NOT_CONFIGURED = "no Prometheus configured: set ripple.health.prometheus.url";
 
-    /** The URL as failure reasons show it: without any user and password it may carry. */
     private final String url;
     private final Duration timeout;
     private final Optional<String> tokenEnv;
@@ -52,15 +49,11 @@ public class PrometheusMetricsSource implements MetricsSource {
         this.environment = environment;
         this.registry = registry;
         String base = url == null || url.isBlank() ? null : url.strip().replaceAll("/+$", "");
-        String problem = base == null ? NOT_CONFIGURED : checkUrl(base);
-        this.url = problem == null ? withoutUserInfo(base) : null;
-        this.unusable = problem;
-        this.client = problem != null ? null : QuarkusRestClientBuilder.newBuilder()
-                .baseUri(URI.create(base))
-                .connectTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
-                .readTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
-                .disableDefaultMapper(true)
-                .build(PrometheusQueryClient.class);
+        Optional<URI> uri = base == null ? Optional.empty() : HttpUrls.base(base);
+        this.url = uri.isPresent() ? base : null;
+        this.unusable = base == null ? NOT_CONFIGURED : uri.isEmpty()
+                ? "ripple.health.prometheus.url is not an http(s) URL without user, query or fragment" : null;
+        this.client = uri.map(u -> RestClients.build(PrometheusQueryClient.class, u, timeout)).orElse(null);
     }
 
     /**
@@ -132,33 +125,9 @@ public class PrometheusMetricsSource implements MetricsSource {
                 .record(Duration.ofNanos(nanos));
     }
 
-    private static String checkUrl(String url) {
-        try {
-            URI uri = new URI(url);
-            if (("http".equalsIgnoreCase(uri.getScheme()) || "https".equalsIgnoreCase(uri.getScheme()))
-                    && uri.getHost() != null && uri.getRawQuery() == null && uri.getRawFragment() == null) {
-                return null;
-            }
-        } catch (URISyntaxException e) {
-            // reported below
-        }
-        return "ripple.health.prometheus.url is not an http(s) URL without query or fragment";
-    }
-
-    private static String withoutUserInfo(String url) {
-        URI uri = URI.create(url);
-        return uri.getRawUserInfo() == null ? url : url.replace(uri.getRawUserInfo() + "@", "");
-    }
-
     /** Releases the HTTP client: at shutdown for the bean, after a test for one made with {@link #at}. */
     @PreDestroy
     public void close() {
-        if (client != null) {
-            try {
-                client.close();
-            } catch (IOException | RuntimeException e) {
-                Log.debug("Closing the Prometheus client failed", e);
-            }
-        }
+        RestClients.close(client);
     }
 }
