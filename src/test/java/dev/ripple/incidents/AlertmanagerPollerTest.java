@@ -11,6 +11,8 @@ import io.restassured.response.ValidatableResponse;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -136,10 +138,15 @@ class AlertmanagerPollerTest {
         }
     }
 
-    @Test
-    void anAnswerThatIsNotAlertsBlocksEveryRingSayingWhy() {
+    @ParameterizedTest(name = "{1}")
+    @CsvSource(delimiter = '|', value = {
+            "503 | overloaded            | HTTP 503: overloaded",
+            "200 | [{\"fingerprint\":      | unreadable answer: the answer is not JSON",
+            "200 | {\"alerts\":[]}          | unreadable answer: the answer is not a list of alerts",
+    })
+    void anAnswerThatIsNotAlertsBlocksEveryRingSayingWhy(int status, String body, String reason) {
         // Given
-        alertmanager.answer(Answer.text(503, "overloaded"));
+        alertmanager.answer(Answer.json(status, body));
         AlertmanagerPoller poller = poller(alertmanager.url(), List.of(), "ring", true);
 
         // When
@@ -147,21 +154,7 @@ class AlertmanagerPollerTest {
 
         // Then
         assertThat(poller.activeOn(1)).singleElement().extracting(ActiveIncident::title).asString()
-                .contains("HTTP 503: overloaded");
-    }
-
-    @Test
-    void aGarbledAnswerBlocksEveryRing() {
-        // Given
-        alertmanager.answer(Answer.json("[{\"fingerprint\":"));
-        AlertmanagerPoller poller = poller(alertmanager.url(), List.of(), "ring", true);
-
-        // When
-        poll(poller);
-
-        // Then
-        assertThat(poller.activeOn(1)).singleElement().extracting(ActiveIncident::title).asString()
-                .contains("unreadable answer");
+                .contains(reason);
     }
 
     @Test
@@ -181,14 +174,8 @@ class AlertmanagerPollerTest {
 
     @Test
     void theLastAnswerServesUntilItIsStale() {
-        // Given an answer, then failures for 60 s
-        alertmanager.answer(Answer.json(ALERTS));
-        AlertmanagerPoller poller = poller(alertmanager.url(), List.of(), "ring", true);
-        poll(poller);
-        alertmanager.answer(Answer.status(502));
-        clock.advance(Duration.ofSeconds(30));
-        poll(poller);
-        clock.advance(Duration.ofSeconds(30));
+        // Given
+        AlertmanagerPoller poller = answeredThenFailing(Duration.ofSeconds(60));
 
         // When
         List<ActiveIncident> active = poller.activeOn(2);
@@ -199,14 +186,8 @@ class AlertmanagerPollerTest {
 
     @Test
     void aStaleAnswerBlocksEveryRingSayingSinceWhen() {
-        // Given an answer, then failures for a minute and a second
-        alertmanager.answer(Answer.json(ALERTS));
-        AlertmanagerPoller poller = poller(alertmanager.url(), List.of(), "ring", true);
-        poll(poller);
-        alertmanager.answer(Answer.status(502));
-        clock.advance(Duration.ofSeconds(30));
-        poll(poller);
-        clock.advance(Duration.ofSeconds(31));
+        // Given
+        AlertmanagerPoller poller = answeredThenFailing(Duration.ofSeconds(61));
 
         // When
         List<ActiveIncident> active = poller.activeOn(2);
@@ -283,10 +264,7 @@ class AlertmanagerPollerTest {
     @Test
     void alertsShowInTheApiAndBlockTheirRing() {
         // Given
-        alertmanager.answer(Answer.json(ALERTS));
-        AlertmanagerPoller poller = poller(alertmanager.url(), List.of(), "ring", true);
-        poll(poller);
-        QuarkusMock.installMockForType(poller, AlertmanagerPoller.class);
+        QuarkusMock.installMockForType(pollerThatRead(ALERTS), AlertmanagerPoller.class);
 
         // When
         ValidatableResponse list = given().get("/api/v1/incidents").then();
@@ -303,10 +281,7 @@ class AlertmanagerPollerTest {
     @Test
     void alertsCloseInAlertmanagerNotThroughTheApi() {
         // Given
-        alertmanager.answer(Answer.json(ALERTS));
-        AlertmanagerPoller poller = poller(alertmanager.url(), List.of(), "ring", true);
-        poll(poller);
-        QuarkusMock.installMockForType(poller, AlertmanagerPoller.class);
+        QuarkusMock.installMockForType(pollerThatRead(ALERTS), AlertmanagerPoller.class);
 
         // When
         ValidatableResponse refused = given().contentType(ContentType.JSON).body("{\"closedBy\":\"bob\"}")
@@ -336,6 +311,23 @@ class AlertmanagerPollerTest {
         AlertmanagerPoller poller = new AlertmanagerPoller(new AlertmanagerPoller.Settings(url, Duration.ofSeconds(2),
                 matchers, ringLabel, Duration.ofMinutes(1), failClosed), clock, registry);
         pollers.add(poller);
+        return poller;
+    }
+
+    private AlertmanagerPoller pollerThatRead(String alerts) {
+        alertmanager.answer(Answer.json(alerts));
+        AlertmanagerPoller poller = poller(alertmanager.url(), List.of(), "ring", true);
+        poll(poller);
+        return poller;
+    }
+
+    /** Alertmanager answered with {@link #ALERTS} at T0 and failed 30 s later; the clock is {@code later} past T0. */
+    private AlertmanagerPoller answeredThenFailing(Duration later) {
+        AlertmanagerPoller poller = pollerThatRead(ALERTS);
+        alertmanager.answer(Answer.status(502));
+        clock.advance(Duration.ofSeconds(30));
+        poll(poller);
+        clock.advance(later.minusSeconds(30));
         return poller;
     }
 
