@@ -5,19 +5,34 @@ import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import org.junit.jupiter.api.Test;
 
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 
 /** The package boundaries: domain packages stay free of the web layer, and the gate model free of any framework. */
 class ArchitectureTest {
+    /** The packages that own tables; everything else asks them. */
+    private static final String[] PERSISTENCE_PACKAGES = {"dev.ripple.cache..", "dev.ripple.incidents..",
+            "dev.ripple.rollout.store..", "dev.ripple.audit.."};
+
     private static final JavaClasses RIPPLE = new ClassFileImporter()
             .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
             .importPackages("dev.ripple");
 
     @Test
     void onlyTheApiPackageServesHttpResources() {
-        noClasses().that().resideOutsideOfPackages("dev.ripple.api..", "dev.ripple.cells..")
+        noClasses().that().resideOutsideOfPackages("dev.ripple.api..", "dev.ripple.cells..",
+                        "dev.ripple.health.prometheus..", "dev.ripple.incidents..")
                 .should().dependOnClassesThat().resideInAPackage("jakarta.ws.rs..")
-                .because("REST resources live in api; cells uses JAX-RS types only for its REST client")
+                .because("REST resources live in api; cells, health.prometheus and incidents use JAX-RS types only "
+                        + "for their REST clients")
+                .check(RIPPLE);
+    }
+
+    @Test
+    void outsideTheApiJaxRsTypesOnlyDescribeRestClients() {
+        classes().that().areAnnotatedWith("jakarta.ws.rs.Path").and().resideOutsideOfPackage("dev.ripple.api..")
+                .should().beInterfaces()
+                .because("a class annotated with @Path is a resource, and resources live in api")
                 .check(RIPPLE);
     }
 
@@ -31,15 +46,16 @@ class ArchitectureTest {
     @Test
     void theGateModelAndHealthPoliciesArePlainJava() {
         noClasses().that().resideInAnyPackage("dev.ripple.flags..", "dev.ripple.health..")
+                .and().resideOutsideOfPackage("dev.ripple.health.prometheus..")
                 .should().dependOnClassesThat().resideInAnyPackage("io.quarkus..", "jakarta..", "io.vertx..",
                         "io.smallrye..", "org.hibernate..")
+                .because("health.prometheus is the one adapter that talks to Prometheus over HTTP")
                 .check(RIPPLE);
     }
 
     @Test
-    void persistenceStaysInTheStores() {
-        noClasses().that().resideOutsideOfPackages("dev.ripple.cache..", "dev.ripple.rollout.store..",
-                        "dev.ripple.incidents..", "dev.ripple.audit..")
+    void persistenceStaysInsideTheStores() {
+        noClasses().that().resideOutsideOfPackages(PERSISTENCE_PACKAGES)
                 .should().dependOnClassesThat().resideInAPackage("jakarta.persistence..")
                 .check(RIPPLE);
     }

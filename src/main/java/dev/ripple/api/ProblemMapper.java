@@ -1,6 +1,7 @@
 package dev.ripple.api;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.ripple.incidents.IncidentRefusedException;
 import io.quarkus.logging.Log;
 import jakarta.ws.rs.NotAcceptableException;
 import jakarta.ws.rs.NotAllowedException;
@@ -25,6 +26,17 @@ public class ProblemMapper {
     public Response api(ApiException e, UriInfo uri) {
         Log.debugf("%s %s: %s", e.code().code(), uri.getPath(), e.getMessage());
         return problem(e.code(), e.getMessage(), uri, e.extensions());
+    }
+
+    @ServerExceptionMapper
+    public Response incident(IncidentRefusedException e, UriInfo uri) {
+        Log.debugf("%s %s: %s", e.reason(), uri.getPath(), e.getMessage());
+        IncidentRefusedException.Reason reason = e.reason();
+        ErrorCode code = reason == IncidentRefusedException.Reason.UNKNOWN ? ErrorCode.UNKNOWN_INCIDENT
+                : reason == IncidentRefusedException.Reason.CLOSED ? ErrorCode.INCIDENT_CLOSED
+                : reason == IncidentRefusedException.Reason.NOT_CLOSABLE ? ErrorCode.INCIDENT_NOT_CLOSABLE
+                : ErrorCode.INVALID_FIELD;
+        return problem(code, e.getMessage(), uri, e.field() == null ? Map.of() : Map.of("field", e.field()));
     }
 
     // Quarkus has mappers of its own for these two; naming them here puts ours first.

@@ -92,4 +92,21 @@ final class Views {
 
     record RefreshView(Instant startedAt, long tookMillis, int cells, int ok, int failed) {
     }
+
+    /**
+     * An incident. {@code source}: {@code api}, {@code alertmanager} or {@code ripple}; {@code openedBy},
+     * {@code closedBy} and {@code closedAt} only for incidents opened through the API.
+     */
+    record IncidentEntry(String id, int ring, String severity, String title, String link, String source,
+                         Instant since, boolean active, String openedBy, String closedBy, Instant closedAt) {
+    }
+
+    record IncidentList(int total, List<IncidentEntry> incidents) {
+    }
+
+    record OpenIncidentRequest(Integer ring, String severity, String title, String link, String openedBy) {
+    }
+
+    record CloseIncidentRequest(String closedBy) {
+    }
 }

@@ -3,6 +3,7 @@ package dev.ripple.cells;
 import dev.ripple.flags.GateChange;
 import dev.ripple.flags.ObservedFlag;
 import dev.ripple.platform.Backoff;
+import dev.ripple.platform.Failures;
 import dev.ripple.topology.Cell;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -128,7 +129,7 @@ public class CellGateway {
                 .ifNoItem().after(timeout).recoverWithItem(() -> CellResult.failed(CellError.Kind.TIMEOUT,
                         "no answer within " + timeout.toMillis() + " ms"))
                 .onFailure().recoverWithItem(t -> CellResult.failed(CellError.Kind.UNREACHABLE,
-                        GitlabCellAdapter.describe(t)))
+                        Failures.describe(t)))
                 .flatMap(result -> {
                     if (result instanceof CellResult.Failed<T> f) {
                         if (f.error().kind().isTransient() && attempt < config.retry().maxAttempts()) {

@@ -6,6 +6,7 @@ import dev.ripple.flags.GateChange;
 import dev.ripple.flags.Gates;
 import dev.ripple.flags.ObservedFlag;
 import dev.ripple.flags.Percentages;
+import dev.ripple.platform.Failures;
 import dev.ripple.topology.Cell;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -146,17 +147,7 @@ class GitlabCellAdapter implements CellAdapter {
             return Uni.createFrom().item(CellResult.failed(CellError.Kind.CREDENTIAL_MISSING, token.problem()));
         }
         return call.apply(token.value())
-                .onFailure().recoverWithItem(t -> CellResult.failed(CellError.Kind.UNREACHABLE, describe(t)));
-    }
-
-    /** Exception text for an operator: the cause chain's messages, never headers (where the token travels). */
-    static String describe(Throwable t) {
-        Throwable root = t;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        String message = root.getMessage();
-        return root.getClass().getSimpleName() + (message == null || message.isBlank() ? "" : ": " + message);
+                .onFailure().recoverWithItem(t -> CellResult.failed(CellError.Kind.UNREACHABLE, Failures.describe(t)));
     }
 
     private static CellError failure(Response response) {

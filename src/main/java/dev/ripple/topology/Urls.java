@@ -1,5 +1,7 @@
 package dev.ripple.topology;
 
+import dev.ripple.platform.HttpUrls;
+
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.Optional;
@@ -11,16 +13,7 @@ final class Urls {
 
     /** An absolute http(s) URL with a host and neither query, fragment nor user info; else empty. */
     static Optional<URI> http(String text) {
-        URI uri;
-        try {
-            uri = new URI(text);
-        } catch (URISyntaxException e) {
-            return Optional.empty();
-        }
-        boolean ok = ("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))
-                && uri.getHost() != null && !uri.getHost().isEmpty()
-                && uri.getRawQuery() == null && uri.getRawFragment() == null && uri.getRawUserInfo() == null;
-        return ok ? Optional.of(uri) : Optional.empty();
+        return HttpUrls.base(text);
     }
 
     /** {@code sandbox://HOST} and nothing more; empty for anything else. */

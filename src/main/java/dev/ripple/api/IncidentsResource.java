@@ -1,0 +1,103 @@
+package dev.ripple.api;
+
+import dev.ripple.incidents.Incident;
+import dev.ripple.incidents.IncidentService;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+import java.util.List;
+import java.util.Map;
+
+@Path("/api/v1/incidents")
+@Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "incidents", description = "Incidents that block gradual rollouts on a ring")
+public class IncidentsResource {
+    private static final int DEFAULT_LIMIT = 100;
+    private static final int MAX_LIMIT = 1000;
+
+    private final IncidentService incidents;
+
+    IncidentsResource(IncidentService incidents) {
+        this.incidents = incidents;
+    }
+
+    @GET
+    @Operation(summary = "Active incidents from every source, newest first",
+            description = "Opened through this API, active Alertmanager alerts naming a ring, and Ripple's own when "
+                    + "a source cannot be read. ?all=true adds the newest closed ones (at most `limit`).")
+    public Views.IncidentList list(@Parameter(description = "also closed incidents opened through the API")
+                                   @QueryParam("all") String all,
+                                   @Parameter(description = "with all=true: how many closed incidents at most "
+                                           + "(default 100, at most 1000)")
+                                   @QueryParam("limit") String limit) {
+        List<Incident> found = Conditional.flag("all", all) ? incidents.list(false, limit(limit))
+                : incidents.list(true, 0);
+        return new Views.IncidentList(found.size(), found.stream().map(IncidentsResource::entry).toList());
+    }
+
+    @GET
+    @Path("/{id}")
+    @Operation(summary = "One incident, open or closed")
+    public Views.IncidentEntry get(@PathParam("id") String id) {
+        return incidents.find(id).map(IncidentsResource::entry).orElseThrow(() ->
+                new ApiException(ErrorCode.UNKNOWN_INCIDENT, "no incident '" + id + "'", Map.of("incident", id)));
+    }
+
+    @POST
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Open an incident on a ring",
+            description = "Body: {\"ring\":2,\"severity\":\"sev2\",\"title\":\"…\",\"link\":\"https://…\","
+                    + "\"openedBy\":\"alice\"}. Gradual rollouts do not enter the ring until it is closed.")
+    public Response open(Views.OpenIncidentRequest body, @Context UriInfo uri) {
+        if (body == null) {
+            throw new ApiException(ErrorCode.MALFORMED_BODY, "expected {\"ring\": 2, \"severity\": \"sev2\", "
+                    + "\"title\": \"...\", \"link\": \"https://...\", \"openedBy\": \"...\"}");
+        }
+        Incident opened = incidents.open(body.ring(), body.severity(), body.title(), body.link(), body.openedBy());
+        return Response.created(uri.getAbsolutePathBuilder().path(opened.id()).build()).entity(entry(opened)).build();
+    }
+
+    @POST
+    @Path("/{id}/close")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Close an incident opened through the API", description = "Body: {\"closedBy\":\"bob\"}.")
+    public Views.IncidentEntry close(@PathParam("id") String id, Views.CloseIncidentRequest body) {
+        if (body == null) {
+            throw new ApiException(ErrorCode.MALFORMED_BODY, "expected {\"closedBy\": \"...\"}");
+        }
+        return entry(incidents.close(id, body.closedBy()));
+    }
+
+    private static int limit(String text) {
+        if (text == null) {
+            return DEFAULT_LIMIT;
+        }
+        try {
+            int limit = Integer.parseInt(text);
+            if (limit >= 1 && limit <= MAX_LIMIT) {
+                return limit;
+            }
+        } catch (NumberFormatException e) {
+            // answered below
+        }
+        throw new ApiException(ErrorCode.BAD_PARAMETER, "query parameter 'limit' must be a number from 1 to "
+                + MAX_LIMIT + ", got '" + text + "'", Map.of("parameter", "limit"));
+    }
+
+    private static Views.IncidentEntry entry(Incident i) {
+        return new Views.IncidentEntry(i.id(), i.ring(), i.severity(), i.title(), i.link(), i.source(), i.since(),
+                i.active(), i.openedBy(), i.closedBy(), i.closedAt());
+    }
+}

@@ -1,0 +1,26 @@
+package dev.ripple.platform;
+
+/** Turns exceptions from remote calls into text an operator can act on. */
+public final class Failures {
+    private Failures() {
+    }
+
+    /**
+     * The root cause's type and message ({@code ConnectException: Connection refused}): what went wrong, without the
+     * wrapping layers, and never request headers, where tokens travel.
+     */
+    public static String describe(Throwable t) {
+        Throwable root = t;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String message = root.getMessage();
+        return root.getClass().getSimpleName() + (message == null || message.isBlank() ? "" : ": " + message);
+    }
+
+    /** A remote answer's body quoted in a failure reason: one line, at most 200 characters. */
+    public static String snippet(String body) {
+        String oneLine = body.strip().replaceAll("\\s+", " ");
+        return oneLine.length() <= 200 ? oneLine : oneLine.substring(0, 200) + "...";
+    }
+}
