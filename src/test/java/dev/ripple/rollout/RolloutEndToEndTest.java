@@ -51,8 +51,8 @@ class RolloutEndToEndTest {
                 + "!['completed','completed-with-failures','rolled-back','aborted'].contains(it.state) }.id");
         active.forEach(id -> given().contentType(ContentType.JSON).body(Map.of("by", "cleanup"))
                 .post("/api/v1/rollouts/" + id + "/abort"));
-        List<Integer> incidents = given().get("/api/v1/incidents").then().extract()
-                .path("findAll { it.source == 'api' }.id");
+        List<String> incidents = given().get("/api/v1/incidents").then().extract()
+                .path("incidents.findAll { it.source == 'api' }.id");
         incidents.forEach(id -> given().contentType(ContentType.JSON).body(Map.of("closedBy", "cleanup"))
                 .post("/api/v1/incidents/" + id + "/close"));
     }
@@ -69,7 +69,12 @@ class RolloutEndToEndTest {
     }
 
     private static String state(int id) {
-        return given().get("/api/v1/rollouts/" + id).then().extract().path("state");
+        String state = given().get("/api/v1/rollouts/" + id).then().extract().path("state");
+        if (state.equals("halted") || state.equals("rolled-back")) {
+            System.out.println("rollout " + id + " " + state + ": "
+                    + given().get("/api/v1/rollouts/" + id).then().extract().path("stateReason"));
+        }
+        return state;
     }
 
     private Optional<Gates> gates(String cell) {
@@ -143,7 +148,7 @@ class RolloutEndToEndTest {
     @Test
     void anIncidentOnARingBlocksTheRolloutAndClosingItUnblocks() {
         // Given an incident on ring 0
-        int incident = given().contentType(ContentType.JSON)
+        String incident = given().contentType(ContentType.JSON)
                 .body(Map.of("ring", 0, "severity", "sev2", "title", "Login errors", "openedBy", "sre-bob"))
                 .post("/api/v1/incidents").then().statusCode(201).extract().path("id");
 
