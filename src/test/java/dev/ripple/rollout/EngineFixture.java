@@ -41,7 +41,9 @@ final class EngineFixture {
     static final Duration BAKE = Duration.ofMinutes(10);
     static final Duration CHECK_EVERY = Duration.ofMinutes(1);
 
-    final MutableClock clock = new MutableClock(Instant.parse("2026-11-21T10:00:00Z"));
+    static final Instant START = Instant.parse("2026-11-21T10:00:00Z");
+
+    final MutableClock clock = new MutableClock(START);
     final InMemoryRolloutStore store = new InMemoryRolloutStore();
     final FakeCells cells = new FakeCells();
     final FakeMetrics metrics = new FakeMetrics();
