@@ -36,7 +36,8 @@ class FlagChangeTest {
                 row("off removes every gate and keeps the flag", off(), Optional.of(mixed()), Gates.OFF),
                 row("off creates a missing flag off", off(), ABSENT, Gates.OFF),
                 row("a percentage of actors on a missing flag", actors(25), ABSENT, pctActors(25)),
-                row("a percentage on a fully-on flag switches it off first", actors(25), Optional.of(ON), pctActors(25)),
+                row("a percentage on a fully-on flag switches it off first", actors(25), Optional.of(ON),
+                        pctActors(25)),
                 row("a percentage leaves the other gates alone", time(10), Optional.of(mixed()),
                         mixed().withPercentageOfTime(BigDecimal.TEN)),
                 row("a percentage replaces the same kind of percentage", actors(50), Optional.of(pctActors(25)),
@@ -54,8 +55,8 @@ class FlagChangeTest {
                         Gates.OFF.withActors(set("Namespaces::UserNamespace:ns"))),
                 row("feature groups live in their own gate", actorsOf(ActorKind.FEATURE_GROUP, true, "gamma"),
                         Optional.of(mixed()), mixed().withGroups(set("beta", "gamma"))),
-                row("removing a feature group", actorsOf(ActorKind.FEATURE_GROUP, false, "beta"), Optional.of(mixed()),
-                        mixed().withGroups(set())));
+                row("removing a feature group", actorsOf(ActorKind.FEATURE_GROUP, false, "beta"),
+                        Optional.of(mixed()), mixed().withGroups(set())));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -89,7 +90,8 @@ class FlagChangeTest {
                 arguments("an added user is not held while missing", users(true, "bob"), Optional.of(mixed()), false),
                 arguments("an added user is held by a fully-on flag", users(true, "bob"), Optional.of(ON), true),
                 arguments("a removed user is held once gone", users(false, "bob"), Optional.of(mixed()), true),
-                arguments("a removed user is not held while listed", users(false, "alice"), Optional.of(mixed()), false),
+                arguments("a removed user is not held while listed", users(false, "alice"), Optional.of(mixed()),
+                        false),
                 arguments("a feature group is looked for among groups, not actors",
                         actorsOf(ActorKind.FEATURE_GROUP, true, "alice"),
                         Optional.of(Gates.OFF.withActors(set("alice"))), false),

@@ -242,6 +242,21 @@ class GradualRolloutTest {
         assertThat(f.gates("q-1")).contains(Gates.OFF);
     }
 
+    @Test
+    void aRolloutToNamedQuarantineCellsChangesOnlyThoseCells() {
+        // Given
+        long id = f.start(new RolloutRequest(FLAG, on(), -1, Mode.GRADUAL, List.of("q-2"), "alice", "try it", null,
+                null));
+
+        // When
+        RolloutState end = f.runUntilSettled(id, 500);
+
+        // Then
+        assertThat(end).isEqualTo(RolloutState.COMPLETED);
+        assertThat(f.cells.writes).containsExactly("q-2 on");
+        assertThat(f.metrics.queries).allMatch(q -> q.contains("ring=\"-1\",cells=~\"q-2\""));
+    }
+
     private static TimelineEvent lastOf(List<TimelineEvent> events) {
         return events.get(events.size() - 1);
     }

@@ -210,6 +210,21 @@ class OperatorActionsTest {
         });
     }
 
+    @Test
+    void anOperatorActionIsNotLostWhenAnEngineStepSavedFirst() {
+        // Given the first save of the action finds the rollout changed under it
+        long id = f.start(request(on(), 3, Mode.GRADUAL));
+        f.stepUntilBaking(id, 0);
+        f.store.failNextSave = true;
+
+        // When
+        f.engine.operate(id, Operation.PAUSE, "bob", null);
+
+        // Then
+        assertThat(f.rollout(id).state()).isEqualTo(RolloutState.PAUSED);
+        assertThat(f.events(id, "pause")).hasSize(1);
+    }
+
     static Stream<Arguments> refusals() {
         ToLongFunction<EngineFixture> running = fx -> fx.start(request(on(), 3, Mode.GRADUAL));
         ToLongFunction<EngineFixture> paused = fx -> {
@@ -232,6 +247,7 @@ class OperatorActionsTest {
             fx.runUntilSettled(id, 10);
             return id;
         };
+        ToLongFunction<EngineFixture> halted = OperatorActionsTest::haltedOnRing1;
         return Stream.of(
                 arguments("promote while paused", paused, Operation.PROMOTE, RolloutState.PAUSED,
                         "only a rollout baking a ring can be promoted"),
@@ -241,10 +257,10 @@ class OperatorActionsTest {
                         "only a paused or halted rollout can be resumed"),
                 arguments("pause while paused", paused, Operation.PAUSE, RolloutState.PAUSED,
                         "only a running or blocked rollout can be paused"),
-                arguments("pause while halted", (ToLongFunction<EngineFixture>) OperatorActionsTest::haltedOnRing1,
-                        Operation.PAUSE, RolloutState.HALTED, "only a running or blocked rollout can be paused"),
-                arguments("retry without failed cells", (ToLongFunction<EngineFixture>) OperatorActionsTest::haltedOnRing1,
-                        Operation.RETRY, RolloutState.HALTED, "only a rollout halted on failed cells"),
+                arguments("pause while halted", halted, Operation.PAUSE, RolloutState.HALTED,
+                        "only a running or blocked rollout can be paused"),
+                arguments("retry without failed cells", halted, Operation.RETRY, RolloutState.HALTED,
+                        "only a rollout halted on failed cells"),
                 arguments("retry while running", running, Operation.RETRY, RolloutState.RUNNING,
                         "only a rollout halted on failed cells"),
                 arguments("rollback while rolling back", rollingBack, Operation.ROLLBACK, RolloutState.ROLLING_BACK,
