@@ -164,6 +164,21 @@ final class EngineFixture {
         }
     }
 
+    /** Starts a gradual rollout of "on" up to ring 3 and steps until it bakes the ring at {@code ringIndex}. */
+    long startBaking(int ringIndex) {
+        long id = start(request(on(), 3, Mode.GRADUAL));
+        stepUntilBaking(id, ringIndex);
+        return id;
+    }
+
+    /** Starts a gradual rollout of "on" up to ring 3 and halts it at the first check of ring 1 (errors 0.03). */
+    long startHaltedOnRing1() {
+        long id = startBaking(1);
+        metrics.errors(1, 0.03);
+        stepNext(id);
+        return id;
+    }
+
     /** Steps until the rollout bakes the ring at {@code ringIndex} of its plan. */
     void stepUntilBaking(long id, int ringIndex) {
         stepUntil(id, r -> r.state() == RolloutState.RUNNING && r.ringIndex() == ringIndex && r.phase() == Phase.BAKE);
@@ -183,6 +198,11 @@ final class EngineFixture {
 
     List<TimelineEvent> events(long id, String type) {
         return store.events(id).stream().filter(e -> e.type().equals(type)).toList();
+    }
+
+    /** When the cells of {@code ring} were changed, one entry per cell. */
+    List<Instant> changedAt(long id, int ring) {
+        return events(id, "cell-changed").stream().filter(e -> e.ring() == ring).map(TimelineEvent::at).toList();
     }
 
     List<RolloutNotification.Event> notified() {

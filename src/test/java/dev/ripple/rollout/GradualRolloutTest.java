@@ -73,8 +73,7 @@ class GradualRolloutTest {
     @Test
     void crossingTheHaltThresholdWhileBakingHaltsAndKeepsTheChangeForAHuman() {
         // Given ring 1 is baking
-        long id = f.start(request(on(), 3, Mode.GRADUAL));
-        f.stepUntilBaking(id, 1);
+        long id = f.startBaking(1);
         f.metrics.errors(1, 0.03);
 
         // When
@@ -188,8 +187,7 @@ class GradualRolloutTest {
     @Test
     void theTimelineRecordsEachCheckWithItsQueryValueAndThresholds() {
         // Given ring 0 is baking
-        long id = f.start(request(on(), 3, Mode.GRADUAL));
-        f.stepUntilBaking(id, 0);
+        long id = f.startBaking(0);
         f.metrics.errors(0, 0.013);
 
         // When

@@ -20,8 +20,7 @@ class InconclusiveMetricsTest {
     @Test
     void noDataThreeTimesInARowHaltsTheRolloutSayingSo() {
         // Given ring 0 baking
-        long id = f.start(request(on(), 3, Mode.GRADUAL));
-        f.stepUntilBaking(id, 0);
+        long id = f.startBaking(0);
         f.metrics.answer(0, new QueryResult.NoData());
 
         // When
@@ -37,8 +36,7 @@ class InconclusiveMetricsTest {
     @Test
     void nanIsInconclusiveAndHaltsLikeNoData() {
         // Given
-        long id = f.start(request(on(), 3, Mode.GRADUAL));
-        f.stepUntilBaking(id, 0);
+        long id = f.startBaking(0);
         f.metrics.errors(0, Double.NaN);
 
         // When
@@ -53,8 +51,7 @@ class InconclusiveMetricsTest {
     @Test
     void aFailingQueryIsNeverAPassEither() {
         // Given
-        long id = f.start(request(on(), 3, Mode.GRADUAL));
-        f.stepUntilBaking(id, 0);
+        long id = f.startBaking(0);
         f.metrics.answer(0, new QueryResult.Failed("prometheus unreachable"));
 
         // When
@@ -67,8 +64,7 @@ class InconclusiveMetricsTest {
     @Test
     void aHealthyVerdictInBetweenStartsTheCountAgain() {
         // Given ring 0 baking; the checks will answer no data, no data, healthy, no data, no data
-        long id = f.start(request(on(), 3, Mode.GRADUAL));
-        f.stepUntilBaking(id, 0);
+        long id = f.startBaking(0);
         List<QueryResult> answers = List.of(new QueryResult.NoData(), new QueryResult.NoData(),
                 new QueryResult.Samples(List.of(0.0)), new QueryResult.NoData(), new QueryResult.NoData());
         Iterator<QueryResult> next = answers.iterator();
@@ -88,8 +84,7 @@ class InconclusiveMetricsTest {
     @Test
     void aBakeWhoseLastCheckIsInconclusiveEndsOnlyAtTheNextHealthyCheck() {
         // Given the check at the end of ring 0's bake finds no data
-        long id = f.start(request(on(), 3, Mode.GRADUAL));
-        f.stepUntilBaking(id, 0);
+        long id = f.startBaking(0);
         Instant bakeOver = f.rollout(id).bakeUntil();
         f.metrics.live.put(0, () -> f.clock.instant().equals(bakeOver) ? new QueryResult.NoData()
                 : new QueryResult.Samples(List.of(0.0)));

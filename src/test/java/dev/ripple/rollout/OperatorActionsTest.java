@@ -29,8 +29,7 @@ class OperatorActionsTest {
     @Test
     void aPausedRolloutGoesNoFurtherButIsStillWatched() {
         // Given paused while ring 0 bakes
-        long id = f.start(request(on(), 3, Mode.GRADUAL));
-        f.stepUntilBaking(id, 0);
+        long id = f.startBaking(0);
         f.engine.operate(id, Operation.PAUSE, "bob", "checking dashboards");
 
         // When half an hour goes by
@@ -47,8 +46,7 @@ class OperatorActionsTest {
     @Test
     void resumingAPausedRolloutTakesAFreshVerdictAtOnceAndCarriesOn() {
         // Given paused past the end of ring 0's bake
-        long id = f.start(request(on(), 3, Mode.GRADUAL));
-        f.stepUntilBaking(id, 0);
+        long id = f.startBaking(0);
         f.engine.operate(id, Operation.PAUSE, "bob", null);
         f.runUntilSettled(id, 20);
         Instant resumedAt = f.clock.instant();
@@ -59,14 +57,13 @@ class OperatorActionsTest {
 
         // Then
         assertThat(f.rollout(id).ringIndex()).isEqualTo(1);
-        assertThat(f.events(id, "cell-changed")).filteredOn(e -> e.ring() == 1).extracting(TimelineEvent::at)
-                .containsOnly(resumedAt);
+        assertThat(f.changedAt(id, 1)).containsExactly(resumedAt, resumedAt);
     }
 
     @Test
     void resumingAHaltedRolloutReevaluatesAndCarriesOnOnceTheRingIsHealthyAgain() {
         // Given halted on ring 1, which has since recovered, past its bake time
-        long id = haltedOnRing1(f);
+        long id = f.startHaltedOnRing1();
         f.metrics.errors(1, 0.0);
         f.runUntilSettled(id, 15);
 
@@ -84,7 +81,7 @@ class OperatorActionsTest {
     @Test
     void resumingAHaltedRolloutThatIsStillUnhealthyHaltsItAgain() {
         // Given
-        long id = haltedOnRing1(f);
+        long id = f.startHaltedOnRing1();
 
         // When
         f.engine.operate(id, Operation.RESUME, "bob", null);
@@ -99,8 +96,7 @@ class OperatorActionsTest {
     @Test
     void promotingEndsTheBakeAtOnceWhenTheRingIsHealthy() {
         // Given ring 0 has just started baking
-        long id = f.start(request(on(), 3, Mode.GRADUAL));
-        f.stepUntilBaking(id, 0);
+        long id = f.startBaking(0);
 
         // When
         f.engine.operate(id, Operation.PROMOTE, "bob", "urgent fix");
@@ -108,15 +104,13 @@ class OperatorActionsTest {
 
         // Then
         assertThat(f.rollout(id).ringIndex()).isEqualTo(1);
-        assertThat(f.events(id, "cell-changed")).filteredOn(e -> e.ring() == 1).extracting(TimelineEvent::at)
-                .containsOnly(START);
+        assertThat(f.changedAt(id, 1)).containsExactly(START, START);
     }
 
     @Test
     void promotingStillNeedsAConclusiveHealthyVerdict() {
         // Given ring 0 baking with no data
-        long id = f.start(request(on(), 3, Mode.GRADUAL));
-        f.stepUntilBaking(id, 0);
+        long id = f.startBaking(0);
         f.metrics.answer(0, new QueryResult.NoData());
 
         // When
@@ -135,8 +129,7 @@ class OperatorActionsTest {
     @Test
     void abortingLeavesEveryCellAsItIsAndFreesTheFlag() {
         // Given ring 1 baking
-        long id = f.start(request(on(), 3, Mode.GRADUAL));
-        f.stepUntilBaking(id, 1);
+        long id = f.startBaking(1);
         List<String> writes = List.copyOf(f.cells.writes);
 
         // When
@@ -178,8 +171,7 @@ class OperatorActionsTest {
     @Test
     void anOperatorRollbackRestoresEveryTouchedCellAndSaysWhoAskedForIt() {
         // Given
-        long id = f.start(request(on(), 3, Mode.GRADUAL));
-        f.stepUntilBaking(id, 1);
+        long id = f.startBaking(1);
 
         // When
         f.engine.operate(id, Operation.ROLLBACK, "bob", "customer report");
@@ -195,8 +187,7 @@ class OperatorActionsTest {
     @Test
     void eachOperatorActionIsInTheTimelineWithWhoAndWhy() {
         // Given
-        long id = f.start(request(on(), 3, Mode.GRADUAL));
-        f.stepUntilBaking(id, 0);
+        long id = f.startBaking(0);
 
         // When
         f.engine.operate(id, Operation.PAUSE, "bob", "checking dashboards");
@@ -213,8 +204,7 @@ class OperatorActionsTest {
     @Test
     void anOperatorActionIsNotLostWhenAnEngineStepSavedFirst() {
         // Given the first save of the action finds the rollout changed under it
-        long id = f.start(request(on(), 3, Mode.GRADUAL));
-        f.stepUntilBaking(id, 0);
+        long id = f.startBaking(0);
         f.store.failNextSave = true;
 
         // When
@@ -228,26 +218,23 @@ class OperatorActionsTest {
     static Stream<Arguments> refusals() {
         ToLongFunction<EngineFixture> running = fx -> fx.start(request(on(), 3, Mode.GRADUAL));
         ToLongFunction<EngineFixture> paused = fx -> {
-            long id = running.applyAsLong(fx);
-            fx.stepUntilBaking(id, 0);
+            long id = fx.startBaking(0);
             fx.engine.operate(id, Operation.PAUSE, "bob", null);
             return id;
         };
         ToLongFunction<EngineFixture> rollingBack = fx -> {
-            long id = running.applyAsLong(fx);
-            fx.stepUntilBaking(id, 0);
+            long id = fx.startBaking(0);
             fx.engine.operate(id, Operation.ROLLBACK, "bob", null);
             return id;
         };
         ToLongFunction<EngineFixture> rollbackIncomplete = fx -> {
-            long id = running.applyAsLong(fx);
-            fx.stepUntilBaking(id, 0);
+            long id = fx.startBaking(0);
             fx.cells.failing.add("c0-1");
             fx.engine.operate(id, Operation.ROLLBACK, "bob", null);
             fx.runUntilSettled(id, 10);
             return id;
         };
-        ToLongFunction<EngineFixture> halted = OperatorActionsTest::haltedOnRing1;
+        ToLongFunction<EngineFixture> halted = EngineFixture::startHaltedOnRing1;
         return Stream.of(
                 arguments("promote while paused", paused, Operation.PROMOTE, RolloutState.PAUSED,
                         "only a rollout baking a ring can be promoted"),
@@ -305,13 +292,5 @@ class OperatorActionsTest {
         // Then
         assertThat(refused.state()).isEqualTo(RolloutState.COMPLETED);
         assertThat(refused).hasMessageEndingWith("while it is completed: it has ended");
-    }
-
-    static long haltedOnRing1(EngineFixture fx) {
-        long id = fx.start(request(on(), 3, Mode.GRADUAL));
-        fx.stepUntilBaking(id, 1);
-        fx.metrics.errors(1, 0.03);
-        fx.stepNext(id);
-        return id;
     }
 }

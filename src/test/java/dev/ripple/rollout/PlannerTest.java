@@ -10,17 +10,22 @@ import dev.ripple.topology.Ring;
 import dev.ripple.topology.RingPolicy;
 import dev.ripple.topology.Topology;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Stream;
 
 import static dev.ripple.rollout.Changes.on;
 import static dev.ripple.rollout.Changes.users;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
+import static org.junit.jupiter.params.provider.Arguments.arguments;
 
 /**
  * Which rings a request visits, or why it is refused. Rings: quarantine (q-1, q-2), 0 "canary" marked skip-gradual
@@ -117,108 +122,39 @@ class PlannerTest {
         });
     }
 
-    @Test
-    void anUnknownFlagDefinitionIsRefusedListingTheKnownOnes() {
-        // Given
-        RolloutRequest request = new RolloutRequest("no_such_flag", on(), 3, Mode.GRADUAL, List.of(), "alice", "r",
-                null, null);
-
-        // When
-        RolloutRejected refused = refused(request);
-
-        // Then
-        assertThat(refused.code()).isEqualTo("unknown-flag-definition");
-        assertThat(refused).hasMessageContaining("no flag 'no_such_flag'").hasMessageContaining(
-                "known: new_search_ui, plain_flag");
+    static Stream<Arguments> refusals() {
+        return Stream.of(
+                arguments("an unknown flag definition, listing the known ones", new RolloutRequest("no_such_flag",
+                        on(), 3, Mode.GRADUAL, List.of(), "alice", "r", null, null), "unknown-flag-definition",
+                        "no flag 'no_such_flag' in rings/flags/; known: new_search_ui, plain_flag"),
+                arguments("a ring that is not in the topology", rings(on(), 7, Mode.GRADUAL), "ring-out-of-range",
+                        "choose one of [0, 1, 2, 3]"),
+                arguments("the quarantine ring as a whole", rings(on(), Ring.QUARANTINE_ID, Mode.IMMEDIATE),
+                        "ring-out-of-range", "is not a ring to roll out to"),
+                arguments("a gradual rollout with only skip-gradual rings to visit", rings(on(), 0, Mode.GRADUAL),
+                        "ring-out-of-range", "(rings marked skip-gradual are left out)"),
+                arguments("cells outside quarantine, named", cells("q-1", "c1-2"), "cell-not-in-quarantine",
+                        "not in quarantine: c1-2 (ring 1)."),
+                arguments("an unknown cell", cells("q-9"), "unknown-cell", "no cell 'q-9'"),
+                arguments("cells and a ring together", new RolloutRequest(FLAG, on(), 3, Mode.GRADUAL,
+                        List.of("q-1"), "alice", "r", null, null), "contradictory-options", "not both"),
+                arguments("an actor change that stops short of the outermost ring",
+                        rings(users(true, "alice"), 1, Mode.GRADUAL), "actor-change-not-outermost",
+                        "an actor change must reach every ring (up to ring 3)"));
     }
 
-    @Test
-    void aRingThatIsNotInTheTopologyIsRefused() {
-        // Given
-        RolloutRequest request = rings(on(), 7, Mode.GRADUAL);
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("refusals")
+    void aRequestThatCannotBePlannedIsRefusedWithACodeAndTheReason(String behaviour, RolloutRequest request,
+                                                                  String code, String reason) {
+        // Given `request`
 
         // When
-        RolloutRejected refused = refused(request);
+        RolloutRejected refused = catchThrowableOfType(RolloutRejected.class, () -> Planner.plan(TOPOLOGY, request));
 
         // Then
-        assertThat(refused.code()).isEqualTo("ring-out-of-range");
-        assertThat(refused).hasMessageContaining("choose one of [0, 1, 2, 3]");
-    }
-
-    @Test
-    void theQuarantineRingCannotBeRolledOutToAsAWhole() {
-        // Given
-        RolloutRequest request = rings(on(), Ring.QUARANTINE_ID, Mode.IMMEDIATE);
-
-        // When
-        RolloutRejected refused = refused(request);
-
-        // Then
-        assertThat(refused.code()).isEqualTo("ring-out-of-range");
-    }
-
-    @Test
-    void aGradualRolloutWithOnlySkipGradualRingsToVisitIsRefused() {
-        // Given
-        RolloutRequest request = rings(on(), 0, Mode.GRADUAL);
-
-        // When
-        RolloutRejected refused = refused(request);
-
-        // Then
-        assertThat(refused.code()).isEqualTo("ring-out-of-range");
-        assertThat(refused).hasMessageContaining("skip-gradual");
-    }
-
-    @Test
-    void cellsOutsideQuarantineCannotBeTargetedAndAreNamed() {
-        // Given
-        RolloutRequest request = cells("q-1", "c1-2");
-
-        // When
-        RolloutRejected refused = refused(request);
-
-        // Then
-        assertThat(refused.code()).isEqualTo("cell-not-in-quarantine");
-        assertThat(refused).hasMessageContaining("c1-2 (ring 1)").hasMessageNotContaining("q-1 (");
-    }
-
-    @Test
-    void anUnknownCellIsRefused() {
-        // Given
-        RolloutRequest request = cells("q-9");
-
-        // When
-        RolloutRejected refused = refused(request);
-
-        // Then
-        assertThat(refused.code()).isEqualTo("unknown-cell");
-    }
-
-    @Test
-    void namingCellsAndARingTogetherIsRefused() {
-        // Given
-        RolloutRequest request = new RolloutRequest(FLAG, on(), 3, Mode.GRADUAL, List.of("q-1"), "alice", "r", null,
-                null);
-
-        // When
-        RolloutRejected refused = refused(request);
-
-        // Then
-        assertThat(refused.code()).isEqualTo("contradictory-options");
-    }
-
-    @Test
-    void anActorChangeThatStopsShortOfTheOutermostRingIsRefused() {
-        // Given
-        RolloutRequest request = rings(users(true, "alice"), 1, Mode.GRADUAL);
-
-        // When
-        RolloutRejected refused = refused(request);
-
-        // Then
-        assertThat(refused.code()).isEqualTo("actor-change-not-outermost");
-        assertThat(refused).hasMessageContaining("up to ring 3");
+        assertThat(refused.code()).isEqualTo(code);
+        assertThat(refused).hasMessageContaining(reason);
     }
 
     @Test
@@ -231,10 +167,6 @@ class PlannerTest {
 
         // Then
         assertThat(plan).extracting(PlannedRing::ring).containsExactly(0, 1, 3);
-    }
-
-    private static RolloutRejected refused(RolloutRequest request) {
-        return catchThrowableOfType(RolloutRejected.class, () -> Planner.plan(TOPOLOGY, request));
     }
 
     private static RolloutRequest rings(FlagChange change, int upTo, Mode mode) {

@@ -60,8 +60,7 @@ class RestartTest {
         Run straight = Run.of(scenario, Interruption.NONE, -1);
 
         // When
-        List<Run> restarted = IntStream.rangeClosed(0, straight.steps)
-                .mapToObj(k -> Run.of(scenario, Interruption.RESTART_AFTER_STEP, k)).toList();
+        List<Run> restarted = each(scenario, Interruption.RESTART_AFTER_STEP, IntStream.rangeClosed(0, straight.steps));
 
         // Then
         assertThat(straight.end.isTerminal()).isTrue();
@@ -81,8 +80,7 @@ class RestartTest {
         Run straight = Run.of(scenario, Interruption.NONE, -1);
 
         // When the row save of step k is lost (its cell facts are kept) and the process restarts
-        List<Run> interrupted = IntStream.range(0, straight.steps)
-                .mapToObj(k -> Run.of(scenario, Interruption.SAVE_LOST_AT_STEP, k)).toList();
+        List<Run> interrupted = each(scenario, Interruption.SAVE_LOST_AT_STEP, IntStream.range(0, straight.steps));
 
         // Then
         for (Run run : interrupted) {
@@ -105,8 +103,8 @@ class RestartTest {
         Run straight = Run.of(scenario, Interruption.NONE, -1);
 
         // When the process dies right after write w, before the step's read-back and save, and restarts
-        List<Run> interrupted = IntStream.rangeClosed(1, straight.writes.size())
-                .mapToObj(w -> Run.of(scenario, Interruption.DIE_AFTER_WRITE, w)).toList();
+        List<Run> interrupted = each(scenario, Interruption.DIE_AFTER_WRITE,
+                IntStream.rangeClosed(1, straight.writes.size()));
 
         // Then
         assertThat(interrupted).isNotEmpty();
@@ -123,6 +121,10 @@ class RestartTest {
             assertOncePerCell(run, "cell-changed");
             assertOncePerCell(run, "cell-restored");
         }
+    }
+
+    private static List<Run> each(Scenario scenario, Interruption how, IntStream at) {
+        return at.mapToObj(k -> Run.of(scenario, how, k)).toList();
     }
 
     private static void assertOncePerCell(Run run, String type) {

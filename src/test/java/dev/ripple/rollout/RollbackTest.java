@@ -23,8 +23,7 @@ class RollbackTest {
         Gates alice = Gates.OFF.withActors(set("User:alice"));
         f.cells.set("c0-1", FLAG, pctActors(10));
         f.cells.set("c1-1", FLAG, alice);
-        long id = f.start(request(on(), 3, Mode.GRADUAL));
-        f.stepUntilBaking(id, 1);
+        long id = f.startBaking(1);
         f.metrics.errors(1, 0.06);
 
         // When
@@ -44,8 +43,7 @@ class RollbackTest {
     @Test
     void anEarlierRingCrossingItsRollbackThresholdDuringALaterBakeRollsBackOutermostRingFirst() {
         // Given ring 2 is baking
-        long id = f.start(request(on(), 3, Mode.GRADUAL));
-        f.stepUntilBaking(id, 2);
+        long id = f.startBaking(2);
         f.metrics.errors(0, 0.06);
 
         // When
@@ -81,10 +79,7 @@ class RollbackTest {
     @Test
     void aHaltedRolloutKeepsBeingWatchedAndRollsBackByItselfWhenARingCrossesTheRollbackThreshold() {
         // Given halted on ring 1
-        long id = f.start(request(on(), 3, Mode.GRADUAL));
-        f.stepUntilBaking(id, 1);
-        f.metrics.errors(1, 0.03);
-        f.stepNext(id);
+        long id = f.startHaltedOnRing1();
         f.metrics.errors(0, 0.07);
 
         // When
@@ -102,8 +97,7 @@ class RollbackTest {
     @Test
     void aPausedRolloutKeepsBeingWatchedAndRollsBackByItself() {
         // Given paused while ring 1 bakes
-        long id = f.start(request(on(), 3, Mode.GRADUAL));
-        f.stepUntilBaking(id, 1);
+        long id = f.startBaking(1);
         f.engine.operate(id, Operation.PAUSE, "bob", "lunch");
         f.metrics.errors(1, 0.08);
 
@@ -118,8 +112,7 @@ class RollbackTest {
     @Test
     void aCellThatCannotBeRestoredLeavesTheRolloutHaltedForAHuman() {
         // Given ring 1 crosses rollback while c0-1 is down
-        long id = f.start(request(on(), 3, Mode.GRADUAL));
-        f.stepUntilBaking(id, 1);
+        long id = f.startBaking(1);
         f.cells.failing.add("c0-1");
         f.metrics.errors(1, 0.06);
 
@@ -143,8 +136,7 @@ class RollbackTest {
     @Test
     void rollingBackAgainRetriesOnlyTheCellsThatCouldNotBeRestored() {
         // Given a rollback left c0-1 behind
-        long id = f.start(request(on(), 3, Mode.GRADUAL));
-        f.stepUntilBaking(id, 1);
+        long id = f.startBaking(1);
         f.cells.failing.add("c0-1");
         f.metrics.errors(1, 0.06);
         f.runUntilSettled(id, 50);
