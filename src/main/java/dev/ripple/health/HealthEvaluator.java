@@ -47,10 +47,13 @@ public final class HealthEvaluator {
             return new CheckVerdict(rule.check(), ring, query, null, direction, rule.halt(), rollback,
                     Outcome.INCONCLUSIVE, "no data");
         }
-        List<Double> values = ((QueryResult.Samples) result).values();
-        if (values.stream().anyMatch(v -> v.isNaN())) {
-            return new CheckVerdict(rule.check(), ring, query, Double.NaN, direction, rule.halt(), rollback,
-                    Outcome.INCONCLUSIVE, "NaN (no traffic to divide by?)");
+        List<Double> all = ((QueryResult.Samples) result).values();
+        // A NaN series cannot vouch for its cells, but it must not hide another series crossing a threshold.
+        List<Double> values = all.stream().filter(v -> !v.isNaN()).toList();
+        CheckVerdict noTraffic = new CheckVerdict(rule.check(), ring, query, Double.NaN, direction, rule.halt(),
+                rollback, Outcome.INCONCLUSIVE, "NaN (no traffic to divide by?)");
+        if (values.isEmpty()) {
+            return noTraffic;
         }
         double value = direction == Direction.ABOVE
                 ? values.stream().mapToDouble(Double::doubleValue).max().orElseThrow()
@@ -60,6 +63,8 @@ public final class HealthEvaluator {
             outcome = Outcome.ROLLBACK;
         } else if (direction.isWorse(value, rule.halt())) {
             outcome = Outcome.HALT;
+        } else if (values.size() < all.size()) {
+            return noTraffic;
         } else {
             outcome = Outcome.HEALTHY;
         }

@@ -460,6 +460,8 @@ public final class RolloutEngine {
             List<CellProgress> touched = r.cellsOf(ring.ring()).stream()
                     .filter(c -> c.status() == CellStatus.SNAPSHOTTED || c.status() == CellStatus.APPLIED
                             || c.status() == CellStatus.FAILED)
+                    // A gradual rollout writes only to cells it read first: one it could not read was never changed.
+                    .filter(c -> c.snapshotTaken() || r.request().mode() == Mode.IMMEDIATE)
                     .toList();
             if (touched.isEmpty()) {
                 continue;

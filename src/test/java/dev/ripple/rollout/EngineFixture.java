@@ -2,6 +2,7 @@ package dev.ripple.rollout;
 
 import dev.ripple.flags.FlagDefinition;
 import dev.ripple.flags.FlagType;
+import dev.ripple.flags.Gates;
 import dev.ripple.flags.GateChange;
 import dev.ripple.health.CheckRule;
 import dev.ripple.health.Direction;
@@ -18,6 +19,7 @@ import dev.ripple.topology.Ring;
 import dev.ripple.topology.RingPolicy;
 import dev.ripple.topology.Topology;
 
+import java.math.BigDecimal;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
@@ -26,6 +28,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Predicate;
 import java.util.stream.IntStream;
 
 /**
@@ -38,7 +41,9 @@ final class EngineFixture {
     static final Duration BAKE = Duration.ofMinutes(10);
     static final Duration CHECK_EVERY = Duration.ofMinutes(1);
 
-    final MutableClock clock = new MutableClock(Instant.parse("2026-11-21T10:00:00Z"));
+    static final Instant START = Instant.parse("2026-11-21T10:00:00Z");
+
+    final MutableClock clock = new MutableClock(START);
     final InMemoryRolloutStore store = new InMemoryRolloutStore();
     final FakeCells cells = new FakeCells();
     final FakeMetrics metrics = new FakeMetrics();
@@ -91,6 +96,15 @@ final class EngineFixture {
         return new FlagChange.Gate(new GateChange.SetBoolean(true));
     }
 
+    static FlagChange percentOfActors(int percent) {
+        return new FlagChange.Gate(new GateChange.SetPercentage(GateChange.PercentageKind.ACTORS,
+                BigDecimal.valueOf(percent)));
+    }
+
+    static ActiveIncident incident(String id, int ring) {
+        return new ActiveIncident(id, ring, "sev2", "Login errors", null, "api", Instant.parse("2026-11-21T09:00:00Z"));
+    }
+
     long start(RolloutRequest request) {
         return store.create(request, "hash", Planner.plan(topology, request), clock.instant()).rollout().id();
     }
@@ -113,6 +127,23 @@ final class EngineFixture {
 
     /** Moves the clock to the rollout's next wanted step, then steps; false when it wants none. */
     boolean stepNext(long id) {
+        if (!advanceToNextStep(id)) {
+            return false;
+        }
+        stepNow(id);
+        return true;
+    }
+
+    /** Moves the clock to the rollout's next wanted step and takes exactly that one step; false when it wants none. */
+    boolean stepOnce(long id) {
+        if (!advanceToNextStep(id)) {
+            return false;
+        }
+        engine.step(id, null);
+        return true;
+    }
+
+    private boolean advanceToNextStep(long id) {
         Rollout r = rollout(id);
         if (r.state().isTerminal() || r.nextStepAt() == null) {
             return false;
@@ -120,8 +151,37 @@ final class EngineFixture {
         if (r.nextStepAt().isAfter(clock.instant())) {
             clock.advance(Duration.between(clock.instant(), r.nextStepAt()));
         }
-        stepNow(id);
         return true;
+    }
+
+    /** Steps one at a time until {@code reached} holds; fails the test if the rollout stops first. */
+    void stepUntil(long id, Predicate<Rollout> reached) {
+        for (int i = 0; !reached.test(rollout(id)); i++) {
+            if (i > 1000 || !stepOnce(id)) {
+                throw new AssertionError("the rollout stopped at " + rollout(id).state() + "/" + rollout(id).phase()
+                        + " before reaching the expected point");
+            }
+        }
+    }
+
+    /** Starts a gradual rollout of "on" up to ring 3 and steps until it bakes the ring at {@code ringIndex}. */
+    long startBaking(int ringIndex) {
+        long id = start(request(on(), 3, Mode.GRADUAL));
+        stepUntilBaking(id, ringIndex);
+        return id;
+    }
+
+    /** Starts a gradual rollout of "on" up to ring 3 and halts it at the first check of ring 1 (errors 0.03). */
+    long startHaltedOnRing1() {
+        long id = startBaking(1);
+        metrics.errors(1, 0.03);
+        stepNext(id);
+        return id;
+    }
+
+    /** Steps until the rollout bakes the ring at {@code ringIndex} of its plan. */
+    void stepUntilBaking(long id, int ringIndex) {
+        stepUntil(id, r -> r.state() == RolloutState.RUNNING && r.ringIndex() == ringIndex && r.phase() == Phase.BAKE);
     }
 
     /** Runs the rollout until it ends or waits for a human, at most {@code max} wake-ups. */
@@ -134,5 +194,22 @@ final class EngineFixture {
 
     List<String> eventTypes(long id) {
         return store.events(id).stream().map(TimelineEvent::type).toList();
+    }
+
+    List<TimelineEvent> events(long id, String type) {
+        return store.events(id).stream().filter(e -> e.type().equals(type)).toList();
+    }
+
+    /** When the cells of {@code ring} were changed, one entry per cell. */
+    List<Instant> changedAt(long id, int ring) {
+        return events(id, "cell-changed").stream().filter(e -> e.ring() == ring).map(TimelineEvent::at).toList();
+    }
+
+    List<RolloutNotification.Event> notified() {
+        return notifications.stream().map(RolloutNotification::event).toList();
+    }
+
+    Optional<Gates> gates(String cell) {
+        return cells.gates(cell, FLAG);
     }
 }

@@ -20,6 +20,17 @@ final class FakeCells implements CellOps {
     /** Cells that accept writes but keep their old gates: the read-back catches them. */
     final Set<String> ignoring = new HashSet<>();
     final List<String> writes = new ArrayList<>();
+    /** Cells whose reads fail while writes still land (the read-back after a write is the write's own answer). */
+    final Set<String> unreadable = new HashSet<>();
+    /** When set, the process "dies" right after this many more writes have landed: the write happens, then a throw. */
+    Integer crashAfterWrites;
+
+    /** What a test throws to stand for the process dying in the middle of a step. */
+    static final class ProcessDied extends RuntimeException {
+        ProcessDied() {
+            super("the process died in the middle of a step");
+        }
+    }
 
     Optional<Gates> gates(String cell, String flag) {
         return Optional.ofNullable(flags.getOrDefault(cell, Map.of()).get(flag));
@@ -32,7 +43,8 @@ final class FakeCells implements CellOps {
     @Override
     public Map<String, CellResult<Optional<Gates>>> read(List<String> cellIds, String flag) {
         Map<String, CellResult<Optional<Gates>>> out = new LinkedHashMap<>();
-        cellIds.forEach(c -> out.put(c, failing.contains(c) ? down() : CellResult.ok(gates(c, flag))));
+        cellIds.forEach(c -> out.put(c, failing.contains(c) || unreadable.contains(c) ? down()
+                : CellResult.ok(gates(c, flag))));
         return out;
     }
 
@@ -66,14 +78,17 @@ final class FakeCells implements CellOps {
 
     private void write(String cell, String flag, FlagChange change) {
         writes.add(cell + " " + change.describe());
-        if (ignoring.contains(cell)) {
-            return;
+        if (!ignoring.contains(cell)) {
+            Optional<Gates> after = change.applyTo(gates(cell, flag));
+            if (after.isPresent()) {
+                set(cell, flag, after.get());
+            } else {
+                flags.getOrDefault(cell, new HashMap<>()).remove(flag);
+            }
         }
-        Optional<Gates> after = change.applyTo(gates(cell, flag));
-        if (after.isPresent()) {
-            set(cell, flag, after.get());
-        } else {
-            flags.getOrDefault(cell, new HashMap<>()).remove(flag);
+        if (crashAfterWrites != null && --crashAfterWrites == 0) {
+            crashAfterWrites = null;
+            throw new ProcessDied();
         }
     }
 

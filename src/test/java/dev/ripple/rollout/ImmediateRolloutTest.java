@@ -1,0 +1,107 @@
+package dev.ripple.rollout;
+
+import dev.ripple.notify.RolloutNotification;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static dev.ripple.rollout.Changes.ON;
+import static dev.ripple.rollout.EngineFixture.START;
+import static dev.ripple.rollout.EngineFixture.incident;
+import static dev.ripple.rollout.EngineFixture.on;
+import static dev.ripple.rollout.EngineFixture.request;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Incident mitigation: every ring at once, no checks, no incident blocks, a failed cell stops nobody. */
+class ImmediateRolloutTest {
+    static final List<String> ALL_CELLS = List.of("c0-1", "c1-1", "c1-2", "c2-1", "c2-2", "c2-3", "c3-1", "c3-2",
+            "c3-3", "c3-4");
+
+    private final EngineFixture f = new EngineFixture();
+
+    @Test
+    void anImmediateRolloutReachesEveryRingAtOnceWithoutAskingForHealth() {
+        // Given
+        long id = f.start(request(on(), 3, Mode.IMMEDIATE));
+
+        // When
+        f.stepNow(id);
+
+        // Then
+        Rollout r = f.rollout(id);
+        assertThat(r.state()).isEqualTo(RolloutState.COMPLETED);
+        assertThat(r.finishedAt()).isEqualTo(START);
+        assertThat(ALL_CELLS).allSatisfy(c -> assertThat(f.gates(c)).contains(ON));
+        assertThat(f.gates("q-1")).isEmpty();
+        assertThat(f.metrics.queries).isEmpty();
+        assertThat(f.eventTypes(id)).doesNotContain("check", "bake-started");
+        assertThat(f.notified()).containsExactly(RolloutNotification.Event.COMPLETED);
+    }
+
+    @Test
+    void anActiveIncidentDoesNotHoldAnImmediateRolloutBack() {
+        // Given
+        f.incidents.put(1, List.of(incident("12", 1)));
+        long id = f.start(request(on(), 3, Mode.IMMEDIATE));
+
+        // When
+        f.stepNow(id);
+
+        // Then
+        assertThat(f.rollout(id).state()).isEqualTo(RolloutState.COMPLETED);
+        assertThat(f.gates("c1-1")).contains(ON);
+    }
+
+    @Test
+    void aFailedCellDoesNotStopTheOthersAndIsListedAtTheEnd() {
+        // Given
+        f.cells.failing.add("c1-2");
+        long id = f.start(request(on(), 3, Mode.IMMEDIATE));
+
+        // When
+        f.stepNow(id);
+
+        // Then
+        Rollout r = f.rollout(id);
+        assertThat(r.state()).isEqualTo(RolloutState.COMPLETED_WITH_FAILURES);
+        assertThat(r.reason()).isEqualTo("1 of 10 cells failed");
+        assertThat(ALL_CELLS).filteredOn(c -> !c.equals("c1-2")).allSatisfy(c -> assertThat(f.gates(c)).contains(ON));
+        assertThat(f.notifications).last().satisfies(n -> {
+            assertThat(n.event()).isEqualTo(RolloutNotification.Event.COMPLETED_WITH_FAILURES);
+            assertThat(n.failures()).containsExactly("c1-2: unreachable: connection refused");
+        });
+    }
+
+    @Test
+    void aCellWhoseReadBackDoesNotShowTheChangeIsListedAsAFailure() {
+        // Given
+        f.cells.ignoring.add("c2-1");
+        long id = f.start(request(on(), 3, Mode.IMMEDIATE));
+
+        // When
+        f.stepNow(id);
+
+        // Then
+        assertThat(f.rollout(id).state()).isEqualTo(RolloutState.COMPLETED_WITH_FAILURES);
+        assertThat(f.rollout(id).cell("c2-1").status()).isEqualTo(CellStatus.FAILED);
+        assertThat(f.notifications).last().satisfies(n -> assertThat(n.failures())
+                .containsExactly("c2-1: read-back shows absent, not on"));
+    }
+
+    @Test
+    void aCellThatCannotBeReadFirstIsStillChangedBecauseMitigationComesFirst() {
+        // Given
+        f.cells.unreadable.add("c2-1");
+        long id = f.start(request(on(), 3, Mode.IMMEDIATE));
+
+        // When
+        f.stepNow(id);
+
+        // Then
+        assertThat(f.rollout(id).state()).isEqualTo(RolloutState.COMPLETED);
+        assertThat(f.gates("c2-1")).contains(ON);
+        assertThat(f.rollout(id).cell("c2-1").snapshotTaken()).isFalse();
+        assertThat(f.events(id, "snapshot").get(0).detail().get("failures")).asList()
+                .containsExactly("c2-1: could not read it before the change: unreachable: connection refused");
+    }
+}
