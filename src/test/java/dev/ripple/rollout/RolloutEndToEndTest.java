@@ -40,12 +40,17 @@ class RolloutEndToEndTest {
 
     @BeforeEach
     void healthyFleetScraped() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(RolloutE2EProfile.PrometheusResource.prometheus != null,
+                RolloutE2EProfile.PrometheusResource.missing);
         fleet.reset();
         RolloutE2EProfile.PrometheusResource.prometheus.awaitTargetUp();
     }
 
     @AfterEach
     void endWhatIsLeft() {
+        if (RolloutE2EProfile.PrometheusResource.prometheus == null) {
+            return;
+        }
         fleet.cells().forEach(SandboxCell::resetFaults);
         List<Integer> active = given().get("/api/v1/rollouts?limit=500").then().extract().path("items.findAll { "
                 + "!['completed','completed-with-failures','rolled-back','aborted'].contains(it.state) }.id");
