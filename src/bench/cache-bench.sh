@@ -30,23 +30,10 @@ RIPPLE_XMX=${RIPPLE_XMX:-256m}              # the heap target, as a hard limit
 SANDBOX_XMX=${SANDBOX_XMX:-2g}
 TOKEN=${TOKEN:-bench-token}
 
-ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-cd "$ROOT"
-WORK=$(mktemp -d /tmp/ripple-bench.XXXXXX)
-SANDBOX_PID=""
-RIPPLE_PID=""
+# shellcheck source=src/bench/lib.sh
+source "$(dirname "$0")/lib.sh"
+bench_init ripple-bench
 JSTAT_PID=""
-
-log() { printf '[%s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
-
-stop_pid() {
-    local pid=$1
-    if [[ -n "$pid" ]] && kill -0 "$pid" 2>/dev/null; then
-        kill "$pid" 2>/dev/null || true
-        for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.2; done
-        kill -9 "$pid" 2>/dev/null || true
-    fi
-}
 
 cleanup() {
     stop_pid "$JSTAT_PID"
@@ -66,44 +53,9 @@ if ! command -v wrk >/dev/null; then
         echo "wrk is missing: apt-get install wrk" >&2; exit 1
     fi
 fi
-for tool in curl python3 java jcmd jstat; do
-    command -v "$tool" >/dev/null || { echo "$tool is missing" >&2; exit 1; }
-done
-if [[ ! -f target/quarkus-app/quarkus-run.jar || -n "$(find src/main pom.xml -newer target/quarkus-app/quarkus-run.jar -print -quit)" ]]; then
-    log "building (mvn -q -B -o package -DskipTests)"
-    mvn -q -B -o package -DskipTests
-fi
-for port in "$SANDBOX_PORT" "$RIPPLE_PORT"; do
-    if curl -s -o /dev/null --max-time 1 "http://127.0.0.1:$port/"; then
-        echo "port $port is already in use on 127.0.0.1; set SANDBOX_PORT / RIPPLE_PORT" >&2; exit 1
-    fi
-done
-
-CP="target/quarkus-app/lib/boot/*:target/quarkus-app/lib/main/*:target/quarkus-app/app/*:target/classes"
-
-wait_http() { # url timeout-seconds pid
-    local url=$1 deadline=$((SECONDS + $2)) pid=$3
-    until curl -sf -o /dev/null --max-time 2 "$url"; do
-        kill -0 "$pid" 2>/dev/null || { echo "process $pid died; see $WORK" >&2; exit 1; }
-        (( SECONDS < deadline )) || { echo "timed out waiting for $url" >&2; exit 1; }
-        sleep 0.5
-    done
-}
-
-start_ripple() { # rings-dir concurrency log-name
-    RIPPLE_RINGS_DIR=$1 RIPPLE_RINGS_WATCH_EVERY=1h \
-    RIPPLE_SANDBOX_ENABLED=false RIPPLE_SANDBOX_TOKEN=$TOKEN \
-    RIPPLE_JDBC_URL="jdbc:h2:mem:bench;DB_CLOSE_DELAY=-1" \
-    RIPPLE_CELLS_CONCURRENCY=$2 \
-    RIPPLE_CACHE_REFRESH_ON_START=false RIPPLE_CACHE_REFRESH_EVERY=24h \
-    QUARKUS_HTTP_HOST=127.0.0.1 QUARKUS_HTTP_PORT=$RIPPLE_PORT \
-        java -Xmx"$RIPPLE_XMX" -jar target/quarkus-app/quarkus-run.jar >"$WORK/$3.log" 2>&1 &
-    RIPPLE_PID=$!
-    wait_http "http://127.0.0.1:$RIPPLE_PORT/q/health/ready" 120 "$RIPPLE_PID"
-    log "Ripple up (pid $RIPPLE_PID, concurrency $2)"
-}
-
-stop_ripple() { stop_pid "$RIPPLE_PID"; RIPPLE_PID=""; }
+require_tools curl python3 java jcmd jstat
+ensure_built
+check_ports_free
 
 refresh() { # -> prints tookMillis; appends the JSON answer to $WORK/refreshes.jsonl
     local answer
@@ -147,17 +99,7 @@ log "work dir $WORK; $CELLS cells x $FLAGS flags, ${LATENCY_MS} ms per cell call
 top -bn1 | head -15 >"$WORK/top-before.txt"
 python3 src/bench/gen-rings.py "$WORK/rings" "$CELLS" "http://127.0.0.1:$SANDBOX_PORT" >&2
 python3 src/bench/gen-rings.py "$WORK/rings-baseline" "$BASELINE_CELLS" "http://127.0.0.1:$SANDBOX_PORT" >&2
-java -Xmx"$SANDBOX_XMX" -cp "$CP" dev.ripple.sandbox.SandboxServer --host 127.0.0.1 --port "$SANDBOX_PORT" \
-    --cells "$CELLS" --prefix c- --token "$TOKEN" --latency-ms "$LATENCY_MS" --flags "$FLAGS" >"$WORK/sandbox.log" 2>&1 &
-SANDBOX_PID=$!
-deadline=$((SECONDS + 180))
-until curl -sf -o /dev/null --max-time 5 -H "PRIVATE-TOKEN: $TOKEN" \
-        "http://127.0.0.1:$SANDBOX_PORT/sandbox/cells/c-$CELLS/api/v4/features"; do
-    kill -0 "$SANDBOX_PID" 2>/dev/null || { echo "sandbox died; see $WORK/sandbox.log" >&2; exit 1; }
-    (( SECONDS < deadline )) || { echo "sandbox did not come up" >&2; exit 1; }
-    sleep 0.5
-done
-log "sandbox fleet up (pid $SANDBOX_PID): $(cat "$WORK/sandbox.log")"
+start_sandbox "$CELLS" "$FLAGS" "$LATENCY_MS"
 
 # --- (a) full refresh, default fan-out -------------------------------------------------------------------------------
 start_ripple "$WORK/rings" "$CONCURRENCY" ripple
