@@ -21,8 +21,8 @@ RING_SIZES=${RING_SIZES:-100,200,300,400}  # cells of rings 0..3; must add up to
 FLAGS=${FLAGS:-200}                        # flags per sandbox cell: every read-back lists them all
 LATENCY_MS=${LATENCY_MS:-50}
 FLAG=${FLAG:-flag_0001}                    # off in every sandbox cell at the start
-RUNS=${RUNS:-20}                           # rollouts per configuration: the first is cold
-WARM_FROM=${WARM_FROM:-11}                 # the warm median is over runs WARM_FROM..RUNS
+RUNS=${RUNS:-30}                           # rollouts per configuration: the first is cold
+WARM_FROM=${WARM_FROM:-21}                 # the warm median is over runs WARM_FROM..RUNS
 # ripple.cells.concurrency[/-Xmx] per configuration: Ripple's default (64), then every cell of a ring in flight at
 # once (1000), at the heap target (RIPPLE_XMX) and with 1 GB
 CONFIGS=${CONFIGS:-64 1000 1000/1g}
