@@ -2,15 +2,16 @@
 # Benchmark of an immediate rollout against a standalone sandbox fleet (see docs/benchmarks.md).
 #
 #   src/bench/rollout-bench.sh            # 1,000 cells in rings 0..3 of 100/200/300/400, 50 ms per cell call
-#   RUNS=3 WIDE_CONCURRENCY=0 BASELINE_CELLS=100 src/bench/rollout-bench.sh
+#   RUNS=5 WARM_FROM=2 CONFIGS=64 BASELINE_CELLS=100 src/bench/rollout-bench.sh
 #
 # One change (flag_0001 on, then off, then on, ...) rolled out with mode=immediate up to ring 3, i.e. to every cell:
-# (a) RUNS rollouts at ripple.cells.concurrency=CONCURRENCY (the default 64), the first cold, timed from the POST to
-#     the first poll that sees `completed` (every POLL seconds), and as finishedAt - createdAt, with the Ripple JVM's
-#     CPU time and the engine's steps from the timeline; then the same at WIDE_CONCURRENCY (every cell of the largest
-#     ring in flight at once; 0 skips it);
+# (a) for each configuration in CONFIGS ("concurrency[/heap]"; a fresh Ripple each), RUNS rollouts timed from the POST
+#     to the first poll that sees `completed` (every POLL seconds), and as finishedAt - createdAt, with the Ripple JVM's
+#     CPU time per thread group, the sandbox's CPU time and the engine's steps from the timeline. Run 1 is cold; the
+#     warm median is over runs WARM_FROM..RUNS (the JIT keeps compiling for the first ~20 rollouts);
 # (b) the physical limit, computed: one write and one read-back per ring at LATENCY_MS each, rings one after another;
-# (c) a sequential baseline in the same run: the same change at ripple.cells.concurrency=1 over BASELINE_CELLS cells.
+# (c) a sequential baseline in the same run: the same change at ripple.cells.concurrency=1 over BASELINE_CELLS cells
+#     (0 skips it).
 # Ripple runs from the packaged jar on a file H2 in the work dir (a fresh database per start). Everything binds to
 # 127.0.0.1; both JVMs are killed on exit. Not part of the test run.
 set -euo pipefail
@@ -20,16 +21,18 @@ RING_SIZES=${RING_SIZES:-100,200,300,400}  # cells of rings 0..3; must add up to
 FLAGS=${FLAGS:-200}                        # flags per sandbox cell: every read-back lists them all
 LATENCY_MS=${LATENCY_MS:-50}
 FLAG=${FLAG:-flag_0001}                    # off in every sandbox cell at the start
-RUNS=${RUNS:-5}                            # rollouts per configuration: the first is cold
-CONCURRENCY=${CONCURRENCY:-64}             # ripple.cells.concurrency, Ripple's default
-WIDE_CONCURRENCY=${WIDE_CONCURRENCY:-1000} # a second configuration with every cell of a ring in flight; 0 skips it
+RUNS=${RUNS:-30}                           # rollouts per configuration: the first is cold
+WARM_FROM=${WARM_FROM:-21}                 # the warm median is over runs WARM_FROM..RUNS
+# ripple.cells.concurrency[/-Xmx] per configuration: Ripple's default (64), then every cell of a ring in flight at
+# once (1000), at the heap target (RIPPLE_XMX) and with 1 GB
+CONFIGS=${CONFIGS:-64 1000 1000/1g}
 BASELINE_CELLS=${BASELINE_CELLS:-1000}     # cells of the sequential baseline (1,000 x 150 ms is about 2.5 minutes)
 BASELINE_SIZES=${BASELINE_SIZES:-}         # its rings; default: RING_SIZES scaled to BASELINE_CELLS
 POLL=${POLL:-0.01}                         # seconds between polls of the rollout's state
-PAUSE=${PAUSE:-2}                          # seconds between two rollouts
+PAUSE=${PAUSE:-1}                          # seconds between two rollouts
 SANDBOX_PORT=${SANDBOX_PORT:-19190}
 RIPPLE_PORT=${RIPPLE_PORT:-18190}
-RIPPLE_XMX=${RIPPLE_XMX:-256m}
+RIPPLE_XMX=${RIPPLE_XMX:-256m}             # the heap target of docs/benchmarks.md, as a hard limit
 SANDBOX_XMX=${SANDBOX_XMX:-2g}
 TOKEN=${TOKEN:-bench-token}
 
@@ -49,7 +52,7 @@ require_tools curl python3 java
 ensure_built
 check_ports_free
 
-if [[ -z "$BASELINE_SIZES" ]]; then
+if [[ -z "$BASELINE_SIZES" && $BASELINE_CELLS -gt 0 ]]; then
     BASELINE_SIZES=$(python3 -c '
 import sys
 sizes, cells = [int(s) for s in sys.argv[1].split(",")], int(sys.argv[2])
@@ -66,20 +69,23 @@ rollout() {
     local label=$1 run=$2 change line
     change=$([[ $STATE == off ]] && echo on || echo off)
     line=$(python3 src/bench/rollout-run.py "http://127.0.0.1:$RIPPLE_PORT" "$FLAG" "$change" "$UP_TO" \
-        "$RIPPLE_PID" "$WORK/rollout-$label-$run.json" "$POLL")
+        "$RIPPLE_PID" "$WORK/rollout-$label-$run.json" "$POLL" "$SANDBOX_PID")
     STATE=$change
-    python3 -c 'import json,sys; r=json.loads(sys.argv[1]); r["config"]=sys.argv[2]; r["run"]=int(sys.argv[3]); print(json.dumps(r))' \
-        "$line" "$label" "$run" >>"$RESULTS"
+    python3 -c 'import json,sys; r=json.loads(sys.argv[1]); r.update(config=sys.argv[2], run=int(sys.argv[3]), concurrency=int(sys.argv[4]), xmx=sys.argv[5]); print(json.dumps(r))' \
+        "$line" "$label" "$run" "$CUR_CONCURRENCY" "$CUR_XMX" >>"$RESULTS"
 }
 
-# configuration LABEL RINGS_DIR CONCURRENCY RUNS
+# configuration LABEL RINGS_DIR CONCURRENCY XMX RUNS
 configuration() {
-    local label=$1 rings=$2 concurrency=$3 runs=$4
+    local label=$1 rings=$2 concurrency=$3 xmx=$4 runs=$5 saved_xmx=$RIPPLE_XMX
+    CUR_CONCURRENCY=$concurrency CUR_XMX=$xmx
     mkdir -p "$WORK/h2-$label"
+    RIPPLE_XMX=$xmx
     start_ripple "$rings" "$concurrency" "ripple-$label" \
         RIPPLE_JDBC_URL="jdbc:h2:file:$WORK/h2-$label/ripple;DB_CLOSE_ON_EXIT=FALSE"
+    RIPPLE_XMX=$saved_xmx
     for run in $(seq 1 "$runs"); do
-        log "$label: rollout $run of $runs ($([[ $run -eq 1 ]] && echo cold || echo warm))"
+        log "$label (-Xmx$xmx): rollout $run of $runs ($([[ $run -eq 1 ]] && echo cold || [[ $run -ge $WARM_FROM ]] && echo warm || echo warming up))"
         rollout "$label" "$run"
         sleep "$PAUSE"
     done
@@ -99,70 +105,29 @@ configuration() {
 log "work dir $WORK; $CELLS cells in rings 0..$UP_TO ($RING_SIZES) x $FLAGS flags, ${LATENCY_MS} ms per cell call"
 python3 src/bench/gen-rings.py "$WORK/rings" "$CELLS" "http://127.0.0.1:$SANDBOX_PORT" --sizes "$RING_SIZES" \
     --flags "$FLAG" >&2
-python3 src/bench/gen-rings.py "$WORK/rings-baseline" "$BASELINE_CELLS" "http://127.0.0.1:$SANDBOX_PORT" \
-    --sizes "$BASELINE_SIZES" --flags "$FLAG" >&2
+if (( BASELINE_CELLS > 0 )); then
+    python3 src/bench/gen-rings.py "$WORK/rings-baseline" "$BASELINE_CELLS" "http://127.0.0.1:$SANDBOX_PORT" \
+        --sizes "$BASELINE_SIZES" --flags "$FLAG" >&2
+fi
 start_sandbox "$CELLS" "$FLAGS" "$LATENCY_MS"
 SANDBOX_CPU0=$(awk '{print $14 + $15}' "/proc/$SANDBOX_PID/stat")
 
-# --- (a) immediate rollouts, default fan-out, then every cell of a ring at once ---------------------------------------
-configuration "c$CONCURRENCY" "$WORK/rings" "$CONCURRENCY" "$RUNS"
-if (( WIDE_CONCURRENCY > 0 )); then
-    configuration "c$WIDE_CONCURRENCY" "$WORK/rings" "$WIDE_CONCURRENCY" "$RUNS"
-fi
+# --- (a) immediate rollouts, one configuration after another ---------------------------------------------------------
+for config in $CONFIGS; do
+    concurrency=${config%%/*}
+    xmx=$([[ $config == */* ]] && echo "${config#*/}" || echo "$RIPPLE_XMX")
+    configuration "c$concurrency-$xmx" "$WORK/rings" "$concurrency" "$xmx" "$RUNS"
+done
 
 # --- (c) baseline: sequential ----------------------------------------------------------------------------------------
-log "baseline: $BASELINE_CELLS cells ($BASELINE_SIZES) with ripple.cells.concurrency=1"
-configuration c1 "$WORK/rings-baseline" 1 1
+if (( BASELINE_CELLS > 0 )); then
+    log "baseline: $BASELINE_CELLS cells ($BASELINE_SIZES) with ripple.cells.concurrency=1"
+    configuration "baseline-c1-$RIPPLE_XMX" "$WORK/rings-baseline" 1 "$RIPPLE_XMX" 1
+fi
 echo "loadavg after: $(cat /proc/loadavg)" >>"$WORK/machine.txt"
 echo "sandbox CPU over the whole run: $(( ($(awk '{print $14 + $15}' "/proc/$SANDBOX_PID/stat") - SANDBOX_CPU0) * 1000 / $(getconf CLK_TCK) )) ms" >>"$WORK/machine.txt"
 
 # --- summary ---------------------------------------------------------------------------------------------------------
-python3 - "$RESULTS" "$WORK/summary.md" <<EOF
-import json, math, statistics, sys
-rows = [json.loads(l) for l in open(sys.argv[1])]
-cells, latency, sizes = $CELLS, $LATENCY_MS, [int(s) for s in "$RING_SIZES".split(",")]
-bsizes = [int(s) for s in "$BASELINE_SIZES".split(",")]
-def floor(conc, sizes):
-    """Snapshot (every cell read once) + per ring one write and one read-back, at most conc calls in flight."""
-    snap = math.ceil(sum(sizes) / conc) * latency
-    return snap, sum(math.ceil(n / conc) * 2 * latency for n in sizes)
-out = ["| configuration | cold | warm runs | warm median | API (finishedAt - createdAt), warm median | CPU of Ripple, warm median | floor for this fan-out (snapshot + rings) |",
-       "|---|---|---|---|---|---|---|"]
-medians = {}
-for config in dict.fromkeys(r["config"] for r in rows):
-    rs = [r for r in rows if r["config"] == config]
-    conc = int(config[1:])
-    warm = rs[1:] or rs
-    med = statistics.median(r["wall_ms"] for r in warm)
-    medians[config] = med
-    snap, apply = floor(conc, bsizes if config == "c1" else sizes)
-    out.append(f"| {sum(bsizes) if config == 'c1' else cells} cells, concurrency {conc} | {rs[0]['wall_ms']:.0f} ms "
-               f"(CPU {rs[0]['cpu_ms']:.0f} ms) | " + ", ".join(f"{r['wall_ms']:.0f}" for r in rs[1:]) + " ms | "
-               f"**{med:.0f} ms** | {statistics.median(r['api_ms'] for r in warm):.0f} ms | "
-               f"{statistics.median(r['cpu_ms'] for r in warm):.0f} ms | {snap + apply} ms ({snap} + {apply}) |")
-limit = len(sizes) * 2 * latency
-out += ["", f"Physical limit, rings one after another, every cell of a ring at once: {len(sizes)} x 2 x {latency} ms = "
-        f"**{limit} ms**; with Ripple's snapshot read (one more round for all cells): {limit + latency} ms. "
-        f"Target 1.5 x {limit} = {1.5 * limit:.0f} ms."]
-for config, med in medians.items():
-    if config != "c1":
-        out.append(f"- concurrency {config[1:]}: warm median {med:.0f} ms = {med / limit:.2f} x the limit: "
-                   + ("met" if med <= 1.5 * limit else "MISSED"))
-base = [r for r in rows if r["config"] == "c1"]
-if base:
-    b = base[0]
-    per_cell = b["wall_ms"] / sum(bsizes)
-    out.append(f"- sequential baseline: {b['wall_ms']:.0f} ms for {sum(bsizes)} cells = {per_cell:.1f} ms per cell"
-               + (f", {per_cell * cells / 1000:.1f} s extrapolated to {cells} cells" if sum(bsizes) != cells else "")
-               + "; speed-up of the warm medians: "
-               + ", ".join(f"concurrency {c[1:]} {per_cell * cells / m:.0f}x" for c, m in medians.items() if c != "c1"))
-out += ["", "Steps of each rollout (ms; from the timeline, the last one ends at the client's poll):", ""]
-for r in rows:
-    out.append(f"- {r['config']} run {r['run']} ({r['change']}): post {r['post_ms']:.0f}, "
-               + ", ".join(f"{s['label']} {s['ms']:.0f}" for s in r["steps"])
-               + f"; fan-out per ring {r['ring_apply_ms']}; {r['polls']} polls; cells {r['cells']}")
-text = "\n".join(out)
-open(sys.argv[2], "w").write(text + "\n")
-print(text)
-EOF
+python3 src/bench/rollout-summary.py "$RESULTS" "$WORK/summary.md" "$CELLS" "$LATENCY_MS" "$RING_SIZES" \
+    "${BASELINE_SIZES:-0}" "$WARM_FROM"
 cat "$WORK/machine.txt"

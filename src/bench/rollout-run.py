@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Starts one rollout on Ripple and times it, for src/bench/rollout-bench.sh.
 
-Usage: rollout-run.py BASE_URL FLAG CHANGE UP_TO_RING RIPPLE_PID OUT_JSON [POLL_SECONDS]
+Usage: rollout-run.py BASE_URL FLAG CHANGE UP_TO_RING RIPPLE_PID OUT_JSON [POLL_SECONDS [SANDBOX_PID]]
 
 POSTs the rollout, then polls GET /api/v1/rollouts?flag=FLAG&limit=1 (one row, cheap for Ripple) every POLL_SECONDS
 (0.01) on a kept-alive connection until the state is terminal. Prints one line of JSON and writes the full rollout
@@ -9,7 +9,10 @@ POSTs the rollout, then polls GET /api/v1/rollouts?flag=FLAG&limit=1 (one row, c
 
   wall_ms      client-side, from just before the POST is sent to the first poll that sees a terminal state
   api_ms       finishedAt - createdAt as Ripple reports them
-  cpu_ms       utime + stime of the Ripple JVM (from /proc/PID/stat) over the same interval
+  cpu_ms       utime + stime of the Ripple JVM (from /proc/PID/stat) over the same interval, 10 ms resolution
+  cpu_threads_ms  the same per group of threads (/proc/PID/task/*/stat): jit, gc, event-loop (HTTP to the cells,
+               parsing their answers), engine (the rollout worker: steps, database), http-workers (the API), other
+  sandbox_cpu_ms  the sandbox fleet JVM's CPU over the same interval, when its pid is given
   steps        the engine's steps, from the timeline: every event of a step carries the step's start time, so the
                distinct `at` values are the step starts; the last step ends when the client saw the terminal state
   ring_apply_ms  per ring, the time spent in the cell fan-out of its apply step (ripple_rollout_ring_apply_seconds)
@@ -24,6 +27,7 @@ import urllib.parse
 
 base, flag, change, up_to, pid, out = sys.argv[1:7]
 poll = float(sys.argv[7]) if len(sys.argv) > 7 else 0.01
+sandbox_pid = sys.argv[8] if len(sys.argv) > 8 else None
 url = urllib.parse.urlparse(base)
 TICK = os.sysconf("SC_CLK_TCK")
 TERMINAL = {"completed", "completed-with-failures", "rolled-back", "aborted"}
@@ -33,6 +37,32 @@ def cpu_ms(p):
     with open(f"/proc/{p}/stat") as f:
         fields = f.read().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) * 1000.0 / TICK  # utime, stime (fields 14, 15)
+
+
+def thread_cpu_ms(p):
+    """CPU per thread group of a JVM: JIT compilers, GC, Vert.x event loops, rollout workers, HTTP workers, other."""
+    groups = {}
+    for tid in os.listdir(f"/proc/{p}/task"):
+        try:
+            with open(f"/proc/{p}/task/{tid}/stat") as f:
+                text = f.read()
+        except FileNotFoundError:
+            continue
+        name = text[text.index("(") + 1:text.rindex(")")]
+        fields = text.rsplit(")", 1)[1].split()
+        ms = (int(fields[11]) + int(fields[12])) * 1000.0 / TICK
+        group = ("jit" if "CompilerThre" in name else "gc" if name.startswith(("GC Thread", "G1 ", "VM Thread"))
+                 else "event-loop" if name.startswith("vert.x-eventloo") else "engine" if name.startswith("ripple-rollout")
+                 else "http-workers" if name.startswith("executor-thread") else "other")
+        groups[tid] = (group, ms)
+    return groups
+
+
+def thread_delta(before, after):
+    out = {}
+    for tid, (group, ms) in after.items():
+        out[group] = out.get(group, 0.0) + ms - before.get(tid, (group, 0.0))[1]
+    return {k: round(v) for k, v in sorted(out.items(), key=lambda kv: -kv[1])}
 
 
 def connect():
@@ -69,6 +99,8 @@ before_apply = apply_sums(conn)
 body = json.dumps({"flag": flag, "change": {"type": change}, "upToRing": int(up_to), "mode": "immediate",
                    "requestedBy": "bench", "reason": "benchmark"})
 cpu0 = cpu_ms(pid)
+threads0 = thread_cpu_ms(pid)
+sandbox_cpu0 = cpu_ms(sandbox_pid) if sandbox_pid else None
 wall0 = time.time()
 t0 = time.perf_counter()
 status, created = call(conn, "POST", "/api/v1/rollouts", body)
@@ -90,6 +122,8 @@ while state not in TERMINAL:
         break
 t1 = time.perf_counter()
 cpu1 = cpu_ms(pid)
+threads1 = thread_cpu_ms(pid)
+sandbox_cpu1 = cpu_ms(sandbox_pid) if sandbox_pid else None
 wall_ms = (t1 - t0) * 1000
 after_apply = apply_sums(conn)
 _, full = call(conn, "GET", f"/api/v1/rollouts/{rid}")
@@ -120,6 +154,8 @@ result = {
     "post_ms": round((t_created - t0) * 1000, 1),
     "api_ms": round((finished_at - created_at) * 1000, 1) if finished_at else None,
     "cpu_ms": round(cpu1 - cpu0, 1),
+    "cpu_threads_ms": thread_delta(threads0, threads1),
+    "sandbox_cpu_ms": round(sandbox_cpu1 - sandbox_cpu0, 1) if sandbox_pid else None,
     "polls": polls,
     "steps": steps,
     "ring_apply_ms": {k: round((after_apply.get(k, 0) - before_apply.get(k, 0)) * 1000, 1) for k in after_apply
@@ -129,7 +165,8 @@ result = {
 with open(out, "w") as f:
     json.dump({"result": result, "rollout": full}, f, indent=1)
 print(json.dumps(result))
-print(f"{change:>3}: wall {result['wall_ms']:.0f} ms, API {result['api_ms'] or 0:.0f} ms, CPU {result['cpu_ms']:.0f} ms, "
-      f"{polls} polls; steps: " + ", ".join(f"{s['label']} {s['ms']:.0f}" for s in steps), file=sys.stderr)
+print(f"{change:>3}: wall {result['wall_ms']:.0f} ms, API {result['api_ms'] or 0:.0f} ms, CPU {result['cpu_ms']:.0f} ms "
+      f"{result['cpu_threads_ms']}, sandbox CPU {result['sandbox_cpu_ms']} ms, {polls} polls; steps: "
+      + ", ".join(f"{s['label']} {s['ms']:.0f}" for s in steps), file=sys.stderr)
 if full["state"] not in ("completed",):
     sys.exit(f"rollout {rid} ended {full['state']}: {full.get('stateReason')}")
