@@ -61,11 +61,7 @@ public class DriftResource {
         Optional<Gates> observed = Optional.ofNullable(state.flags().get(flag));
         Optional<Gates> want = wanted.get(cell.id());
         boolean drifted = want != null && state.everRead() && !want.equals(observed);
-        return new CellDrift(cell.id(), cell.ring(), want == null ? null : describe(want),
-                state.everRead() ? describe(observed) : null, drifted, state.stale(), state.readAt());
-    }
-
-    private static String describe(Optional<Gates> gates) {
-        return gates.map(Gates::describe).orElse("absent");
+        return new CellDrift(cell.id(), cell.ring(), want == null ? null : Gates.describe(want),
+                state.everRead() ? Gates.describe(observed) : null, drifted, state.stale(), state.readAt());
     }
 }

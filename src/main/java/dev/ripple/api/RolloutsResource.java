@@ -266,13 +266,9 @@ public class RolloutsResource {
     }
 
     private static CellView cell(CellProgress c) {
-        return new CellView(c.cellId(), c.status().wireName(), c.snapshotTaken() ? gates(c.snapshot()) : null,
-                c.attempts() > 0 || c.status() == dev.ripple.rollout.CellStatus.RESTORED ? gates(c.after()) : null,
+        return new CellView(c.cellId(), c.status().wireName(), c.snapshotTaken() ? Gates.describe(c.snapshot()) : null,
+                c.attempts() > 0 || c.status() == dev.ripple.rollout.CellStatus.RESTORED ? Gates.describe(c.after()) : null,
                 c.error(), c.attempts(), c.updatedAt());
-    }
-
-    private static String gates(Optional<Gates> g) {
-        return g.map(Gates::describe).orElse("absent");
     }
 
     static EventView event(TimelineEvent e) {

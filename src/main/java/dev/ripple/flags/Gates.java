@@ -84,6 +84,11 @@ public record Gates(boolean enabled,
         return parts.isEmpty() ? "off" : String.join(" + ", parts);
     }
 
+    /** As {@link #describe()}, or {@code absent} when the cell does not have the flag. */
+    public static String describe(java.util.Optional<Gates> gates) {
+        return gates.map(Gates::describe).orElse("absent");
+    }
+
     @Override
     public boolean equals(Object o) {
         if (!(o instanceof Gates g)) {

@@ -12,7 +12,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * Turns a request into the rings it will visit, in order, each with its cells, bake time and checks, or refuses it
@@ -108,7 +107,4 @@ public final class Planner {
         return List.copyOf(byName.values());
     }
 
-    static Optional<Integer> outermost(Topology topology) {
-        return topology.rings().stream().filter(r -> !r.isQuarantine()).map(Ring::id).reduce((a, b) -> b);
-    }
 }

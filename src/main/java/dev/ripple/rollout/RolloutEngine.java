@@ -201,7 +201,7 @@ public final class RolloutEngine {
         List<String> failures = new ArrayList<>();
         results.forEach((cellId, result) -> {
             CellProgress progress = r.cell(cellId);
-            String before = describe(progress.snapshotTaken() ? progress.snapshot() : null);
+            String before = progress.snapshotTaken() ? describe(progress.snapshot()) : "unknown";
             if (result instanceof CellResult.Ok<Optional<Gates>> ok && r.request().change().heldIn(ok.value())) {
                 r.put(progress.applied(ok.value(), now));
                 r.event(now, "cell-changed", ring.ring(), cellId, ENGINE,
@@ -552,11 +552,8 @@ public final class RolloutEngine {
 
     // ---- helpers -------------------------------------------------------------------------------------------------
 
-    static String describe(Optional<Gates> gates) {
-        if (gates == null) {
-            return "unknown";
-        }
-        return gates.map(Gates::describe).orElse("absent");
+    private static String describe(Optional<Gates> gates) {
+        return Gates.describe(gates);
     }
 
     private static String errorOf(CellResult<?> result) {

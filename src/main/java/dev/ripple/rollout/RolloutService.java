@@ -16,7 +16,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.NoSuchElementException;
 import java.util.Optional;
 
 /** What the API and ChatOps call: start (or dry-run) a rollout, read rollouts, act on them. No HTTP types here. */
@@ -51,8 +50,8 @@ public class RolloutService {
                 ring.cells().stream().map(id -> {
                     CellState state = cache.getOrNeverRead(id);
                     Optional<Gates> now = Optional.ofNullable(state.flags().get(request.flag()));
-                    return new DryRun.Cell(id, state.everRead() ? describe(now) : "unknown (never read)",
-                            describe(request.change().applyTo(now)), state.stale(), state.readAt());
+                    return new DryRun.Cell(id, state.everRead() ? Gates.describe(now) : "unknown (never read)",
+                            Gates.describe(request.change().applyTo(now)), state.stale(), state.readAt());
                 }).toList())).toList();
         return new DryRun(request.flag(), request.change().describe(), request.mode(), request.upToRing(), rings,
                 store.activeFor(request.flag()).orElse(null));
@@ -99,9 +98,6 @@ public class RolloutService {
         return store.find(id);
     }
 
-    public Rollout get(long id) {
-        return store.find(id).orElseThrow(() -> new NoSuchElementException("no rollout " + id));
-    }
 
     public List<RolloutSummary> list(Optional<String> flag, Optional<RolloutState> state, Long beforeId, int limit) {
         return store.list(flag, state, beforeId, limit);
@@ -124,10 +120,6 @@ public class RolloutService {
         return Sha256.start().add(r.flag()).add(ChangeSpec.of(r.change()).toString()).add(r.upToRing())
                 .add(r.mode().name()).add(String.join(",", r.cells())).add(r.initiator()).add(String.valueOf(r.reason()))
                 .add(String.valueOf(r.issue())).hex();
-    }
-
-    private static String describe(Optional<Gates> gates) {
-        return RolloutEngine.describe(gates);
     }
 
     /** A rollout that would start: the rings in order, each cell now and after. */

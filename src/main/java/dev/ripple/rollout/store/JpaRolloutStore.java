@@ -29,7 +29,6 @@ import jakarta.persistence.PersistenceException;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -206,6 +205,14 @@ public class JpaRolloutStore implements RolloutStore, DesiredGates {
                 Map<String, RolloutCellRecord> rows = new HashMap<>();
                 em.createQuery("from RolloutCellRecord where rolloutId = :id", RolloutCellRecord.class)
                         .setParameter("id", rollout.id()).getResultList().forEach(c -> rows.put(c.cellId, c));
+                // One read of the flag's desired gates per save, not one lookup per applied cell.
+                Map<String, DesiredGateRecord> desired = new HashMap<>();
+                boolean setsGates = dirty.stream().anyMatch(JpaRolloutStore::setsGates);
+                if (setsGates) {
+                    em.createQuery("from DesiredGateRecord where flag = :flag", DesiredGateRecord.class)
+                            .setParameter("flag", rollout.request().flag()).getResultList()
+                            .forEach(d -> desired.put(d.cellId, d));
+                }
                 for (CellProgress c : dirty) {
                     RolloutCellRecord row = rows.get(c.cellId());
                     if (row == null) {
@@ -213,8 +220,8 @@ public class JpaRolloutStore implements RolloutStore, DesiredGates {
                     } else {
                         fill(row, c);
                     }
-                    if (c.status() == CellStatus.APPLIED || c.status() == CellStatus.RESTORED) {
-                        desired(rollout, c, now);
+                    if (setsGates(c)) {
+                        desired(rollout, c, now, desired.get(c.cellId()));
                     }
                 }
             }
@@ -240,9 +247,13 @@ public class JpaRolloutStore implements RolloutStore, DesiredGates {
         });
     }
 
-    private void desired(Rollout rollout, CellProgress c, Instant now) {
-        DesiredGateRecord row = em.find(DesiredGateRecord.class,
-                new DesiredGateRecord.Key(c.cellId(), rollout.request().flag()));
+    /** A cell Ripple has just set (or restored) and verified: what it holds is what Ripple wants there. */
+    private static boolean setsGates(CellProgress c) {
+        return c.status() == CellStatus.APPLIED || c.status() == CellStatus.RESTORED;
+    }
+
+    private void desired(Rollout rollout, CellProgress c, Instant now, DesiredGateRecord existing) {
+        DesiredGateRecord row = existing;
         boolean fresh = row == null;
         if (fresh) {
             row = new DesiredGateRecord();
@@ -418,7 +429,4 @@ public class JpaRolloutStore implements RolloutStore, DesiredGates {
         }
     }
 
-    static List<String> activeStates() {
-        return new ArrayList<>(ACTIVE);
-    }
 }
