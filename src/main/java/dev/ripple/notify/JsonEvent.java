@@ -22,6 +22,23 @@ final class JsonEvent {
                 .put("summary", n.summary())
                 .put("at", n.at() == null ? null : n.at().toString())
                 .put("failures", new JsonArray(n.failures()))
+                .put("flagLog", flagLog(n.flagLog()))
                 .encode();
+    }
+
+    private static JsonObject flagLog(FlagLogEntry entry) {
+        if (entry == null) {
+            return null;
+        }
+        return new JsonObject()
+                .put("title", entry.title())
+                .put("action", entry.action())
+                .put("ring", entry.ring())
+                .put("requestedBy", entry.requestedBy())
+                .put("reason", entry.reason())
+                .put("rolloutIssue", entry.rolloutIssue())
+                .put("cellsChanged", new JsonArray(entry.cellsChanged()))
+                .put("cellsFailed", new JsonArray(entry.cellsFailed()))
+                .put("cellsUnchanged", entry.cellsUnchanged());
     }
 }

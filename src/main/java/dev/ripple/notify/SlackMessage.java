@@ -19,11 +19,20 @@ final class SlackMessage {
     }
 
     static String render(RolloutNotification n) {
-        String line = line(n);
-        String failures = failures(n.failures());
+        if (n.flagLog() != null) {
+            FlagLogEntry entry = n.flagLog();
+            return message(n, flagLogLine(n, entry), List.of(flagLogDetails(entry)), entry.cellsFailed());
+        }
+        return message(n, line(n), List.of(), n.failures());
+    }
+
+    /** The line, then the sections, the failed cells and the context line, as text and as blocks. */
+    private static String message(RolloutNotification n, String line, List<String> sections, List<String> failed) {
+        String failures = list(failed);
         JsonArray blocks = new JsonArray().add(section(line));
+        sections.forEach(s -> blocks.add(section(s)));
         if (!failures.isEmpty()) {
-            blocks.add(section("*Failed cells (" + n.failures().size() + ")*\n" + failures));
+            blocks.add(section("*Failed cells (" + failed.size() + ")*\n" + failures));
         }
         blocks.add(new JsonObject().put("type", "context").put("elements", new JsonArray()
                 .add(new JsonObject().put("type", "mrkdwn").put("text", context(n)))));
@@ -62,6 +71,7 @@ final class SlackMessage {
             case COMPLETED_WITH_FAILURES -> ":warning:";
             case CELL_FAILED -> ":x:";
             case ABORTED -> ":octagonal_sign:";
+            case FLAG_LOG -> ":triangular_flag_on_post:";
         };
     }
 
@@ -77,15 +87,39 @@ final class SlackMessage {
             case COMPLETED_WITH_FAILURES -> "completed with failures";
             case CELL_FAILED -> "has a failed cell" + onRing;
             case ABORTED -> "was aborted" + onRing;
+            case FLAG_LOG -> "changed a flag" + onRing;
         };
     }
 
-    private static String failures(List<String> failures) {
+    /** A feature-flag log entry's line: its title ({@code Feature flag 'x' set to '25%' of actors on ring 2}). */
+    private static String flagLogLine(RolloutNotification n, FlagLogEntry entry) {
+        return emoji(n.event()) + " " + escape(entry.title())
+                + (isBlank(entry.requestedBy()) ? "" : " — by " + escape(entry.requestedBy()));
+    }
+
+    /** Why, the rollout issue, and the cells changed. */
+    private static String flagLogDetails(FlagLogEntry entry) {
+        StringBuilder details = new StringBuilder();
+        if (!isBlank(entry.reason())) {
+            details.append("*Reason:* ").append(escape(entry.reason())).append('\n');
+        }
+        if (!isBlank(entry.rolloutIssue())) {
+            details.append("*Rollout issue:* ").append(escape(entry.rolloutIssue())).append('\n');
+        }
+        details.append("*Cells changed (").append(entry.cellsChanged().size()).append("):*");
+        details.append(entry.cellsChanged().isEmpty() ? " none" : "\n" + list(entry.cellsChanged()));
+        if (entry.cellsUnchanged() > 0) {
+            details.append("\n").append(entry.cellsUnchanged()).append(" more already held it");
+        }
+        return details.toString();
+    }
+
+    private static String list(List<String> items) {
         StringBuilder list = new StringBuilder();
-        failures.stream().limit(MAX_FAILURES_SHOWN).forEach(f -> list.append(list.length() == 0 ? "" : "\n")
+        items.stream().limit(MAX_FAILURES_SHOWN).forEach(f -> list.append(list.length() == 0 ? "" : "\n")
                 .append("• ").append(escape(f)));
-        if (failures.size() > MAX_FAILURES_SHOWN) {
-            list.append("\n…and ").append(failures.size() - MAX_FAILURES_SHOWN).append(" more");
+        if (items.size() > MAX_FAILURES_SHOWN) {
+            list.append("\n…and ").append(items.size() - MAX_FAILURES_SHOWN).append(" more");
         }
         return list.toString();
     }

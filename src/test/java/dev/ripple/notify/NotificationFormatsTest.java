@@ -84,4 +84,52 @@ class NotificationFormatsTest {
         return new RolloutNotification(event, "7", "new_search_ui", "50% of users", 3, "auto", initiator, ring,
                 summary, AT, failures);
     }
+
+    @Test
+    void aFeatureFlagLogEntryReadsAsItsTitleThenWhyAndWhichCells() {
+        // Given an entry for ring 2 where one cell changed, one already held the change and one failed
+        RolloutNotification n = entry("<!here> & co").notification();
+        // When it is rendered for Slack
+        JsonObject message = new JsonObject(SlackMessage.render(n));
+        // Then the line is the title, then why, the issue, the cells changed and failed, and the context
+        assertThat(message.getString("text")).isEqualTo(":triangular_flag_on_post: Feature flag 'new_search_ui' set"
+                + " to '25%' of actors on ring 2 (1 of 3 cells failed) — by alice\n• eu-3: timeout: no answer");
+        String details = message.getJsonArray("blocks").getJsonObject(1).getJsonObject("text").getString("text");
+        assertThat(details).isEqualTo("*Reason:* &lt;!here&gt; &amp; co\n"
+                + "*Rollout issue:* https://gitlab.example.com/org/proj/-/issues/1\n"
+                + "*Cells changed (1):*\n• eu-1: off → 25% of actors\n1 more already held it");
+        assertThat(message.getJsonArray("blocks").getJsonObject(2).getJsonObject("text").getString("text"))
+                .isEqualTo("*Failed cells (1)*\n• eu-3: timeout: no answer");
+        assertThat(message.getJsonArray("blocks").getJsonObject(3).getJsonArray("elements").getJsonObject(0)
+                .getString("text")).isEqualTo("rollout 7 · mode gradual · 2026-11-21T10:15:30Z");
+    }
+
+    @Test
+    void theJsonEventCarriesTheFeatureFlagLogEntryAndNullForOtherEvents() {
+        // Given a feature-flag log entry and a halt
+        JsonObject entry = new JsonObject(JsonEvent.render(entry("step 2").notification()));
+        JsonObject halted = new JsonObject(JsonEvent.render(notification(Event.HALTED, 1, "x", "bob", List.of())));
+        // Then the entry is under flagLog, with the usual fields around it
+        assertThat(entry.getString("event")).isEqualTo("flag-log");
+        assertThat(entry.getInteger("ring")).isEqualTo(2);
+        assertThat(entry.getString("summary")).isEqualTo("Feature flag 'new_search_ui' set to '25%' of actors on"
+                + " ring 2 (1 of 3 cells failed)");
+        assertThat(entry.getJsonArray("failures").getList()).containsExactly("eu-3: timeout: no answer");
+        JsonObject log = entry.getJsonObject("flagLog");
+        assertThat(log.getString("action")).isEqualTo("change");
+        assertThat(log.getString("reason")).isEqualTo("step 2");
+        assertThat(log.getString("rolloutIssue")).isEqualTo("https://gitlab.example.com/org/proj/-/issues/1");
+        assertThat(log.getJsonArray("cellsChanged").getList()).containsExactly("eu-1: off → 25% of actors");
+        assertThat(log.getJsonArray("cellsFailed").getList()).containsExactly("eu-3: timeout: no answer");
+        assertThat(log.getInteger("cellsUnchanged")).isEqualTo(1);
+        assertThat(halted.containsKey("flagLog")).isTrue();
+        assertThat(halted.getValue("flagLog")).isNull();
+    }
+
+    private static FlagLogEntry entry(String reason) {
+        return new FlagLogEntry("Feature flag 'new_search_ui' set to '25%' of actors on ring 2 (1 of 3 cells failed)",
+                "new_search_ui", 2, FlagLogEntry.CHANGE, "25% of actors", "7", "gradual", 3, "alice", reason,
+                "https://gitlab.example.com/org/proj/-/issues/1", List.of("eu-1: off → 25% of actors"),
+                List.of("eu-3: timeout: no answer"), 1, AT);
+    }
 }

@@ -81,7 +81,7 @@ class WebhookNotifierTest {
         assertThat(slack.getJsonArray("blocks").encode()).contains("mode auto", "2026-11-21T10:15:30Z");
         JsonObject json = new JsonObject(stub.received("/json").get(0).body());
         assertThat(json.fieldNames()).containsExactlyInAnyOrder("event", "rolloutId", "flag", "change", "upToRing",
-                "mode", "initiator", "ring", "summary", "at", "failures");
+                "mode", "initiator", "ring", "summary", "at", "failures", "flagLog");
         assertThat(json.getString("event")).isEqualTo("halted");
         assertThat(json.getString("rolloutId")).isEqualTo("42");
         assertThat(json.getString("flag")).isEqualTo("new_search_ui");
@@ -93,6 +93,7 @@ class WebhookNotifierTest {
         assertThat(json.getString("summary")).isEqualTo("error ratio 0.034 > halt 0.02");
         assertThat(json.getString("at")).isEqualTo("2026-11-21T10:15:30Z");
         assertThat(json.getJsonArray("failures")).isEmpty();
+        assertThat(json.getValue("flagLog")).isNull();
         assertThat(stub.received("/json").get(0).header("Content-Type")).startsWith("application/json");
         assertThat(count("chat", "delivered") + count("events", "delivered")).isEqualTo(2);
     }
@@ -178,6 +179,28 @@ class WebhookNotifierTest {
         await().until(() -> stub.received("/incidents").size() == 2);
         assertThat(stub.received("/incidents")).extracting(r -> new JsonObject(r.body()).getString("event"))
                 .containsExactly("halted", "rolled-back");
+    }
+
+    @Test
+    void aFeatureFlagLogSinkGetsTheLogAndNothingElse() {
+        // Given a sink that asks for the feature-flag log only
+        notifier(sink("flag-log", "/log", "json"), Map.of("ripple.notify.sinks.flag-log.events", "flag-log"));
+        FlagLogEntry entry = new FlagLogEntry("Feature flag 'new_search_ui' set to '25%' of actors on ring 2",
+                "new_search_ui", 2, FlagLogEntry.CHANGE, "25% of actors", "7", "gradual", 3, "alice", "step 2", null,
+                List.of("eu-1: off → 25% of actors"), List.of(), 0, Instant.parse("2026-11-21T10:15:30Z"));
+        // When a rollout starts, logs a ring's change, and finishes the ring
+        notifier.publish(of(Event.STARTED, "7"));
+        notifier.publish(entry.notification());
+        notifier.publish(of(Event.RING_DONE, "7"));
+        notifier.publish(of(Event.COMPLETED, "7"));
+        // Then the sink got the entry alone (the completion, sent after it, is not coming either)
+        await().until(() -> count("flag-log", "delivered") == 1);
+        JsonObject received = new JsonObject(stub.received("/log").get(0).body());
+        assertThat(received.getString("event")).isEqualTo("flag-log");
+        assertThat(received.getString("summary")).isEqualTo(entry.title());
+        assertThat(received.getJsonObject("flagLog").getJsonArray("cellsChanged").getList())
+                .containsExactly("eu-1: off → 25% of actors");
+        assertThat(stub.received("/log")).hasSize(1);
     }
 
     @Test
