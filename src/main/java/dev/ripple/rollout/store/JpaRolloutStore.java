@@ -3,6 +3,7 @@ package dev.ripple.rollout.store;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ripple.audit.GateChangeJournal;
 import dev.ripple.flags.Gates;
 import dev.ripple.rollout.CellProgress;
 import dev.ripple.rollout.CellStatus;
@@ -54,11 +55,13 @@ public class JpaRolloutStore implements RolloutStore, DesiredGates {
     private final ObjectMapper json;
     private final EntityManager em;
     private final Clock clock;
+    private final GateChangeJournal gateChanges;
 
-    JpaRolloutStore(ObjectMapper json, EntityManager em, Clock clock) {
+    JpaRolloutStore(ObjectMapper json, EntityManager em, Clock clock, GateChangeJournal gateChanges) {
         this.json = json;
         this.em = em;
         this.clock = clock;
+        this.gateChanges = gateChanges;
     }
 
     @Override
@@ -225,7 +228,10 @@ public class JpaRolloutStore implements RolloutStore, DesiredGates {
                     }
                 }
             }
-            events.stream().filter(e -> RolloutEvents.isFact(e.type())).forEach(e -> em.persist(event(e)));
+            List<TimelineEvent> facts = events.stream().filter(e -> RolloutEvents.isFact(e.type())).toList();
+            facts.forEach(e -> em.persist(event(e)));
+            // The audit's gate changes commit with the facts they are derived from, never one without the other.
+            gateChanges.record(rollout, facts);
         });
         return QuarkusTransaction.requiringNew().call(() -> {
             RolloutRecord row = em.find(RolloutRecord.class, rollout.id(), LockModeType.PESSIMISTIC_WRITE);
