@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -75,9 +76,13 @@ public final class StubHttpServer implements AutoCloseable {
 
     private void handle(HttpExchange exchange) throws IOException {
         try (exchange) {
+            Map<String, String> headers = new LinkedHashMap<>();
+            exchange.getRequestHeaders().forEach((name, values) -> headers.put(name.toLowerCase(Locale.ROOT),
+                    String.join(",", values)));
             Request request = new Request(exchange.getRequestMethod(), exchange.getRequestURI().getRawPath(),
                     decode(exchange.getRequestURI().getRawQuery()),
-                    exchange.getRequestHeaders().getFirst("Authorization"));
+                    exchange.getRequestHeaders().getFirst("Authorization"), headers,
+                    new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
             requests.add(request);
             Answer answer = answers.apply(request);
             if (answer.hang) {
@@ -119,8 +124,16 @@ public final class StubHttpServer implements AutoCloseable {
         threads.shutdownNow();
     }
 
-    /** What the server was asked: {@code query} maps each parameter to its decoded values, in order. */
-    public record Request(String method, String path, Map<String, List<String>> query, String authorization) {
+    /**
+     * What the server was asked: {@code query} maps each parameter to its decoded values, in order; {@code headers}
+     * by lower-case name.
+     */
+    public record Request(String method, String path, Map<String, List<String>> query, String authorization,
+                          Map<String, String> headers, String body) {
+        public String header(String name) {
+            return headers.get(name.toLowerCase(Locale.ROOT));
+        }
+
         public String param(String name) {
             List<String> values = query.get(name);
             return values == null || values.isEmpty() ? null : values.get(0);
