@@ -29,6 +29,11 @@ public enum ErrorCode {
     ROLLOUT_ACTIVE(409, "The flag has an active rollout"),
     OPERATION_NOT_ALLOWED(409, "Operation not allowed in this state"),
     IDEMPOTENCY_KEY_REUSED(422, "Idempotency key reused with a different request"),
+    UNAUTHENTICATED(401, "Authentication required"),
+    FORBIDDEN(403, "Forbidden"),
+    RATE_LIMITED(429, "Too many changes"),
+    UNKNOWN_TOKEN(404, "Unknown token"),
+    TOKEN_NOT_REVOCABLE(409, "Token cannot be revoked through the API"),
     NOT_READY(503, "Not ready"),
     INTERNAL_ERROR(500, "Internal error");
 

@@ -2,6 +2,8 @@ package dev.ripple.api;
 
 import dev.ripple.cache.CacheRefresher;
 import io.smallrye.mutiny.Uni;
+import jakarta.annotation.security.RolesAllowed;
+import dev.ripple.auth.Role;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -21,6 +23,7 @@ import java.util.regex.Pattern;
 @Path("/api/v1/flags")
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "flags", description = "Every flag's state across the fleet, from the per-cell cache")
+@RolesAllowed(Role.Names.VIEWER)
 public class FlagsResource {
     private static final Pattern FLAG_NAME = Pattern.compile("[a-z0-9_]{1,100}");
 
