@@ -3,6 +3,8 @@ package dev.ripple.api;
 import dev.ripple.audit.AuditEntry;
 import dev.ripple.audit.AuditQuery;
 import dev.ripple.audit.AuditTrail;
+import dev.ripple.auth.Role;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -22,6 +24,7 @@ import java.util.Optional;
 @Path("/api/v1/audit")
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "audit", description = "Who asked for what, and every gate change Ripple made on a cell")
+@RolesAllowed(Role.Names.VIEWER)
 public class AuditResource {
     private static final int DEFAULT_LIMIT = 50;
     private static final int MAX_LIMIT = 500;

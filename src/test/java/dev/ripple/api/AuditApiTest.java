@@ -11,6 +11,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
+import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 
@@ -24,8 +25,12 @@ class AuditApiTest {
         body.put("change", Map.of("type", "on"));
         body.put("upToRing", 1);
         body.put("mode", "gradual");
-        body.put("requestedBy", "alice");
         body.put("reason", "audit test");
+        return body;
+    }
+
+    private static Map<String, Object> immediate(Map<String, Object> body) {
+        body.put("mode", "immediate");
         return body;
     }
 
@@ -51,8 +56,49 @@ class AuditApiTest {
         assertThat(entry.getString("flag")).isEqualTo("ci_kill_switch");
         assertThat(JsonPath.from(entry.getString("request")).getString("reason")).isEqualTo("audit test");
         assertThat(entry.getString("at")).isNotNull();
-        assertThat(entry.getString("principal")).isNotBlank();
-        assertThat(entry.getString("role")).isNotBlank();
+        assertThat(entry.getString("principal")).isEqualTo("test-engineer");
+        assertThat(entry.getString("role")).isEqualTo("engineer");
+        assertThat(entry.getString("via")).isNull();
+    }
+
+    @Test
+    void callersWithoutATokenOrWithoutTheRoleAreRecordedWithTheirRefusal() {
+        // When a call comes without a token, with a token Ripple does not know, and from a viewer
+        given().contentType(ContentType.JSON).body(dryRun("ci_kill_switch")).post("/api/v1/rollouts")
+                .then().statusCode(401);
+        JsonPath anonymous = newestRequest();
+        Tokens.as("no-such-token").contentType(ContentType.JSON).body(dryRun("ci_kill_switch"))
+                .post("/api/v1/rollouts").then().statusCode(401);
+        JsonPath unknown = newestRequest();
+        Tokens.as(Tokens.VIEWER).contentType(ContentType.JSON).body(dryRun("ci_kill_switch"))
+                .post("/api/v1/rollouts").then().statusCode(403);
+        JsonPath viewer = newestRequest();
+        Tokens.as(Tokens.ENGINEER).contentType(ContentType.JSON).body(immediate(dryRun("ci_kill_switch")))
+                .post("/api/v1/rollouts").then().statusCode(403);
+        JsonPath engineer = newestRequest();
+
+        // Then each refusal is in the trail, with who it was (as far as Ripple could tell) and why
+        assertThat(anonymous.getString("principal")).isEqualTo("anonymous");
+        assertThat(anonymous.getInt("status")).isEqualTo(401);
+        assertThat(anonymous.getString("outcome")).startsWith("unauthenticated: ");
+        assertThat(unknown.getString("principal")).isEqualTo("anonymous");
+        assertThat(unknown.getInt("status")).isEqualTo(401);
+        assertThat(viewer.getString("principal")).isEqualTo("test-viewer");
+        assertThat(viewer.getString("role")).isEqualTo("viewer");
+        assertThat(viewer.getString("outcome")).startsWith("forbidden: test-viewer lacks the role");
+        assertThat(engineer.getString("principal")).isEqualTo("test-engineer");
+        assertThat(engineer.getString("outcome")).isEqualTo(
+                "forbidden: test-engineer may not start an immediate rollout: that needs the sre role");
+        assertThat(JsonPath.from(engineer.getString("request")).getString("mode")).isEqualTo("immediate");
+    }
+
+    @Test
+    void theTrailIsReadByViewersAndEveryRoleAboveThem() {
+        given().get("/api/v1/audit").then().statusCode(401).body("code", equalTo("unauthenticated"));
+        Tokens.as(Tokens.BOT).get("/api/v1/audit").then().statusCode(403).body("code", equalTo("forbidden"));
+        for (String token : List.of(Tokens.VIEWER, Tokens.ENGINEER, Tokens.SRE, Tokens.ADMIN)) {
+            Tokens.as(token).get("/api/v1/audit?limit=1").then().statusCode(200);
+        }
     }
 
     @Test

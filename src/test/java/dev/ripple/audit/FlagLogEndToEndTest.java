@@ -55,7 +55,6 @@ class FlagLogEndToEndTest {
         body.put("change", change);
         body.put("upToRing", 1);
         body.put("mode", mode);
-        body.put("requestedBy", "alice");
         body.put("reason", "flag log test");
         if (issue != null) {
             body.put("rolloutIssue", issue);
@@ -119,6 +118,7 @@ class FlagLogEndToEndTest {
                 .extract().path("items.findAll { it.rolloutId == " + id + " }");
         assertThat(changes).extracting(c -> (Object) ((Map<?, ?>) c.get("afterGates")).get("percentageOfTime"))
                 .containsOnly((Object) 37);
+        assertThat(changes).extracting(c -> c.get("principal")).containsOnly("test-sre");
         assertThat(changes).extracting(c -> c.get("cell")).containsExactlyInAnyOrderElementsOf(
                 fleet.cells().stream().map(c -> c.id()).filter(c -> c.equals("qa-1") || c.startsWith("ea-")).toList());
     }
@@ -141,14 +141,22 @@ class FlagLogEndToEndTest {
             seen.add(show(started));
             int id = started.then().statusCode(201).extract().path("id");
             await().atMost(Duration.ofSeconds(30)).until(() -> state(id).startsWith("completed"));
-            seen.add(show(Tokens.as(Tokens.SRE).contentType(ContentType.JSON).body(Map.of("by", "bob"))
+            seen.add(show(Tokens.as(Tokens.SRE).contentType(ContentType.JSON).body(Map.of("reason", "probe"))
                     .post("/api/v1/rollouts/" + id + "/pause")));
             seen.add(show(Tokens.as("not-a-token-" + Tokens.SRE).contentType(ContentType.JSON)
                     .body(rollout("immediate", Map.of("type", "off"), null)).post("/api/v1/rollouts")));
             seen.add(show(Tokens.as(Tokens.VIEWER).contentType(ContentType.JSON).body("{\"token\": \""
                     + Tokens.ADMIN + "\", ").post("/api/v1/rollouts")));
-            seen.add(show(Tokens.as(Tokens.SRE).contentType(ContentType.JSON).body(Map.of("ring", 3, "title",
-                    "probe", "openedBy", "carol")).post("/api/v1/incidents")));
+            Response opened = Tokens.as(Tokens.SRE).contentType(ContentType.JSON)
+                    .body(Map.of("ring", 3, "title", "probe")).post("/api/v1/incidents");
+            seen.add(show(opened));
+            seen.add(show(Tokens.as(Tokens.SRE).post("/api/v1/incidents/" + opened.path("id") + "/close")));
+            Response issued = Tokens.as(Tokens.ADMIN).contentType(ContentType.JSON)
+                    .body(Map.of("principal", "probe-bot", "roles", List.of("viewer"))).post("/api/v1/tokens");
+            // The answer that issues a token shows it, once, by design; everything after must not.
+            String issuedToken = issued.then().statusCode(201).extract().path("token");
+            seen.add(show(Tokens.as(issuedToken).get("/api/v1/audit?limit=1")));
+            seen.add(show(Tokens.as(Tokens.ADMIN).delete("/api/v1/tokens/" + issued.path("info.id"))));
             seen.add(show(Tokens.as(Tokens.ADMIN).post("/api/v1/topology/reload")));
             seen.add(show(Tokens.as(Tokens.ADMIN).post("/api/v1/cache/refresh")));
             await().atMost(Duration.ofSeconds(30)).until(() -> gitlab.requests().stream()
@@ -168,7 +176,9 @@ class FlagLogEndToEndTest {
             List<String> logged = capture.lines();
             assertThat(logged).isNotEmpty();
             List<String> bodiesSentOut = gitlab.requests().stream().map(StubHttpServer.Request::body).toList();
-            for (String secret : SECRETS) {
+            List<String> secrets = new ArrayList<>(SECRETS);
+            secrets.add(issuedToken);
+            for (String secret : secrets) {
                 assertThat(String.join("\n", seen)).as("responses").doesNotContain(secret);
                 assertThat(audit).as("the audit trail").doesNotContain(secret);
                 assertThat(logged).as("log lines").noneMatch(line -> line.contains(secret));
