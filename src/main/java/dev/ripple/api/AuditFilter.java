@@ -2,6 +2,7 @@ package dev.ripple.api;
 
 import dev.ripple.audit.AuditLog;
 import dev.ripple.audit.AuditRequest;
+import dev.ripple.audit.RecordedInRequest;
 import dev.ripple.audit.Redaction;
 import dev.ripple.auth.CurrentPrincipal;
 import dev.ripple.auth.Principal;
@@ -23,8 +24,10 @@ import java.util.Set;
 /**
  * Writes every mutating API request to the audit trail: who (from the security identity), what (method, path,
  * query and the JSON body, secrets masked), and how it ended (status and the problem's code and detail), refusals
- * included. The body is buffered by a request filter and handed back to the endpoint unchanged. ChatOps endpoints
- * are left out: ChatOps records each command itself, under the chat user who typed it.
+ * included. The body is buffered by a request filter and handed back to the endpoint unchanged. On the ChatOps
+ * endpoints only refusals are recorded here, and only those ChatOps did not record itself (a bad signature, a caller
+ * without the bot role, a command that does not parse): ChatOps records each command under the chat user who typed
+ * it, and a chat request that succeeds is either such a command or a read.
  */
 public class AuditFilter {
     /** Bodies larger than this are recorded by their size only. */
@@ -36,10 +39,12 @@ public class AuditFilter {
 
     private final AuditLog audit;
     private final CurrentIdentityAssociation identities;
+    private final RecordedInRequest recorded;
 
-    AuditFilter(AuditLog audit, CurrentIdentityAssociation identities) {
+    AuditFilter(AuditLog audit, CurrentIdentityAssociation identities, RecordedInRequest recorded) {
         this.audit = audit;
         this.identities = identities;
+        this.recorded = recorded;
     }
 
     @ServerRequestFilter
@@ -55,7 +60,7 @@ public class AuditFilter {
 
     @ServerResponseFilter
     public Uni<Void> record(ContainerRequestContext request, ContainerResponseContext response) {
-        if (!audited(request)) {
+        if (!audited(request) || chatops(request) && (response.getStatus() < 400 || recorded.recorded())) {
             return Uni.createFrom().voidItem();
         }
         URI uri = request.getUriInfo().getRequestUri();
@@ -84,8 +89,12 @@ public class AuditFilter {
     }
 
     private static boolean audited(ContainerRequestContext request) {
-        String path = request.getUriInfo().getRequestUri().getRawPath();
-        return !READS.contains(request.getMethod()) && path.startsWith(API) && !path.startsWith(CHATOPS);
+        return !READS.contains(request.getMethod())
+                && request.getUriInfo().getRequestUri().getRawPath().startsWith(API);
+    }
+
+    private static boolean chatops(ContainerRequestContext request) {
+        return request.getUriInfo().getRequestUri().getRawPath().startsWith(CHATOPS);
     }
 
     private static String body(Object captured) {

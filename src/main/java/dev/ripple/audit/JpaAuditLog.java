@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ripple.auth.Principal;
 import dev.ripple.platform.Failures;
+import io.quarkus.arc.Arc;
 import io.quarkus.logging.Log;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -26,10 +27,12 @@ class JpaAuditLog implements AuditLog {
 
     private final EntityManager em;
     private final Clock clock;
+    private final RecordedInRequest current;
 
-    JpaAuditLog(EntityManager em, Clock clock) {
+    JpaAuditLog(EntityManager em, Clock clock, RecordedInRequest current) {
         this.em = em;
         this.clock = clock;
+        this.current = current;
     }
 
     @Override
@@ -37,6 +40,9 @@ class JpaAuditLog implements AuditLog {
         try {
             AuditEntryRecord row = row(request);
             QuarkusTransaction.requiringNew().run(() -> em.persist(row));
+            if (Arc.container().requestContext().isActive()) {
+                current.mark();
+            }
         } catch (RuntimeException e) {
             // The request has happened either way; losing its record is worth an ERROR, not a failed answer.
             Log.errorf("Could not record %s in the audit log: %s", request == null ? "a request" : request.action(),

@@ -211,4 +211,32 @@ class AuditApiTest {
                     .body("code", equalTo("bad-parameter"));
         }
     }
+
+    @Test
+    void onTheChatOpsEndpointsOnlyRefusalsChatOpsDidNotRecordAreRecordedHere() {
+        // Given
+        long newest = newestRequest().getLong("id");
+        String command = "{\"text\": \"feature set x true\", \"user\": \"alice\"}";
+
+        // When ChatOps refuses a command it records, something is refused before ChatOps sees a command, and a
+        // chat request succeeds without anything to record (a read)
+        given().contentType(ContentType.JSON).body(command)
+                .post("/api/v1/chatops/audit-probe?status=403&record=true").then().statusCode(403);
+        given().contentType(ContentType.JSON).body(command)
+                .post("/api/v1/chatops/audit-probe?status=401&record=false").then().statusCode(401);
+        given().contentType(ContentType.JSON).body(command)
+                .post("/api/v1/chatops/audit-probe?status=200&record=false").then().statusCode(200);
+
+        // Then the command is in the trail once, under the chat user, and the refusal ChatOps never saw is there too
+        List<Map<String, Object>> entries = Tokens.as(Tokens.VIEWER).get("/api/v1/audit?kind=request&limit=10")
+                .then().extract().jsonPath().getList("items.findAll { it.id > " + newest + " }");
+        assertThat(entries).extracting(e -> e.get("channel"), e -> e.get("principal"), e -> e.get("via"),
+                        e -> e.get("action"), e -> e.get("status"))
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple("api", "anonymous", null,
+                                "POST /api/v1/chatops/audit-probe?status=401&record=false", 401),
+                        org.assertj.core.groups.Tuple.tuple("chat", "alice", "probe-bot", "feature set", 403));
+        assertThat(entries.get(1).get("request")).isEqualTo("feature set x true");
+        assertThat(entries.get(1).get("role")).isEqualTo("engineer");
+    }
 }
