@@ -11,7 +11,11 @@ import dev.ripple.rollout.TimelineEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 import jakarta.persistence.EntityManager;
+import org.hibernate.Session;
 
+import java.sql.PreparedStatement;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -49,6 +53,10 @@ class GateChangeRecorder implements GateChangeJournal {
     private static final List<String> NOT_SENT = List.of("circuit-open", "credential-missing", "invalid",
             "unsupported", "unauthorized");
 
+    private static final String INSERT = "INSERT INTO audit_entry (kind, at, principal, action, flag, ring, cell,"
+            + " rollout_id, before_state, after_state, before_gates, after_gates, outcome, reason)"
+            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+
     private final EntityManager em;
     private final ObjectMapper json;
     private final Event<FlagLogBatch> batches;
@@ -74,6 +82,7 @@ class GateChangeRecorder implements GateChangeJournal {
         Map<String, AuditEntryRecord> last = lastChanges(rollout.id(),
                 cellFacts.stream().map(TimelineEvent::cell).distinct().toList());
         Map<String, RingLog> rings = new LinkedHashMap<>();
+        List<AuditEntryRecord> rows = new ArrayList<>();
         for (TimelineEvent fact : cellFacts) {
             CellProgress cell = rollout.cell(fact.cell());
             boolean restore = fact.type().equals("cell-restored") || fact.type().equals("restore-failed");
@@ -101,13 +110,14 @@ class GateChangeRecorder implements GateChangeJournal {
                 continue;
             }
             AuditEntryRecord row = row(rollout, fact, cell, action, before, after, failed);
-            em.persist(row);
+            rows.add(row);
             last.put(cell.cellId(), row);
             ring.recorded++;
             if (!failed) {
                 ring.changed.add(cell.cellId() + ": " + before.describe() + " → " + after.describe());
             }
         }
+        insert(rows);
         List<FlagLogEntry> entries = rings.values().stream().filter(r -> r.recorded > 0 || r.unchanged > 0)
                 .map(r -> r.entry(rollout)).toList();
         if (!entries.isEmpty()) {
@@ -131,6 +141,39 @@ class GateChangeRecorder implements GateChangeJournal {
             return Optional.empty();
         }
         return Optional.of(State.UNKNOWN);
+    }
+
+    /**
+     * One JDBC batch for the whole step: {@code IDENTITY} ids keep Hibernate from batching entity inserts, and a ring
+     * of a thousand cells must not cost a thousand round trips to the database on the rollout's path.
+     */
+    private void insert(List<AuditEntryRecord> rows) {
+        if (rows.isEmpty()) {
+            return;
+        }
+        em.unwrap(Session.class).doWork(connection -> {
+            try (PreparedStatement insert = connection.prepareStatement(INSERT)) {
+                for (AuditEntryRecord row : rows) {
+                    int i = 0;
+                    insert.setString(++i, row.kind);
+                    insert.setObject(++i, OffsetDateTime.ofInstant(row.at, ZoneOffset.UTC));
+                    insert.setString(++i, row.principal);
+                    insert.setString(++i, row.action);
+                    insert.setString(++i, row.flag);
+                    insert.setInt(++i, row.ring);
+                    insert.setString(++i, row.cell);
+                    insert.setLong(++i, row.rolloutId);
+                    insert.setString(++i, row.before);
+                    insert.setString(++i, row.after);
+                    insert.setString(++i, row.beforeGates);
+                    insert.setString(++i, row.afterGates);
+                    insert.setString(++i, row.outcome);
+                    insert.setString(++i, row.reason);
+                    insert.addBatch();
+                }
+                insert.executeBatch();
+            }
+        });
     }
 
     private Map<String, AuditEntryRecord> lastChanges(long rolloutId, List<String> cells) {
