@@ -29,6 +29,11 @@ public enum ErrorCode {
     ROLLOUT_ACTIVE(409, "The flag has an active rollout"),
     OPERATION_NOT_ALLOWED(409, "Operation not allowed in this state"),
     IDEMPOTENCY_KEY_REUSED(422, "Idempotency key reused with a different request"),
+    IDEMPOTENCY_KEY_IN_USE(409, "A request with this idempotency key is still running"),
+    INVALID_COMMAND(400, "Invalid chat command"),
+    FORBIDDEN(403, "Forbidden"),
+    INVALID_SIGNATURE(401, "Invalid Slack signature"),
+    CHATOPS_NOT_CONFIGURED(503, "ChatOps not configured"),
     NOT_READY(503, "Not ready"),
     INTERNAL_ERROR(500, "Internal error");
 
@@ -46,6 +51,11 @@ public enum ErrorCode {
 
     public String title() {
         return title;
+    }
+
+    /** The code whose wire form is {@code code}, if any. */
+    public static java.util.Optional<ErrorCode> fromCode(String code) {
+        return java.util.Arrays.stream(values()).filter(c -> c.code().equals(code)).findFirst();
     }
 
     /** The stable wire form: {@code unknown-flag}. */

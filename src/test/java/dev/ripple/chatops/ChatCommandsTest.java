@@ -3,9 +3,7 @@ package dev.ripple.chatops;
 import dev.ripple.audit.AuditRequest;
 import dev.ripple.auth.Channel;
 import dev.ripple.cache.CacheRefresher;
-import dev.ripple.incidents.Incident;
 import dev.ripple.incidents.IncidentService;
-import dev.ripple.rollout.Operation;
 import dev.ripple.rollout.Rollout;
 import dev.ripple.rollout.RolloutService;
 import dev.ripple.rollout.RolloutState;
@@ -20,7 +18,6 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 import java.time.Duration;
-import java.util.Optional;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -57,14 +54,8 @@ class ChatCommandsTest {
 
     @AfterEach
     void endWhatIsLeft() {
-        for (RolloutState state : RolloutState.values()) {
-            if (!state.isTerminal()) {
-                rollouts.list(Optional.empty(), Optional.of(state), null, 500)
-                        .forEach(r -> rollouts.operate(r.id(), Operation.ABORT, "cleanup", null));
-            }
-        }
-        incidents.list(true, 0).stream().filter(i -> i.source().equals(Incident.SOURCE_API))
-                .forEach(i -> incidents.close(i.id(), "cleanup"));
+        Cleanup.abortActiveRollouts(rollouts);
+        Cleanup.closeIncidents(incidents);
     }
 
     private ChatReply as(String user, String text) {

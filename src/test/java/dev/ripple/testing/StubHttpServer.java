@@ -77,7 +77,8 @@ public final class StubHttpServer implements AutoCloseable {
         try (exchange) {
             Request request = new Request(exchange.getRequestMethod(), exchange.getRequestURI().getRawPath(),
                     decode(exchange.getRequestURI().getRawQuery()),
-                    exchange.getRequestHeaders().getFirst("Authorization"));
+                    exchange.getRequestHeaders().getFirst("Authorization"),
+                    new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
             requests.add(request);
             Answer answer = answers.apply(request);
             if (answer.hang) {
@@ -120,7 +121,8 @@ public final class StubHttpServer implements AutoCloseable {
     }
 
     /** What the server was asked: {@code query} maps each parameter to its decoded values, in order. */
-    public record Request(String method, String path, Map<String, List<String>> query, String authorization) {
+    public record Request(String method, String path, Map<String, List<String>> query, String authorization,
+                          String body) {
         public String param(String name) {
             List<String> values = query.get(name);
             return values == null || values.isEmpty() ? null : values.get(0);
