@@ -121,9 +121,12 @@ final class Replies {
         StringBuilder s = new StringBuilder("Rollout ").append(r.id()).append(": ").append(what(r.request()));
         s.append("\nState: ").append(r.state().wireName());
         r.currentRing().filter(x -> !r.state().isTerminal()).ifPresent(ring -> {
-            s.append(" at ").append(ringName(ring.ring(), ring.name())).append(", ").append(r.phase().wireName());
-            if (r.bakeUntil() != null && r.state() == RolloutState.RUNNING && r.phase() == Phase.BAKE) {
-                s.append(" until ").append(time(r.bakeUntil()));
+            s.append(" at ").append(ringName(ring.ring(), ring.name()));
+            if (r.state() == RolloutState.RUNNING) {
+                s.append(", ").append(r.phase().wireName());
+                if (r.phase() == Phase.BAKE && r.bakeUntil() != null) {
+                    s.append(" until ").append(time(r.bakeUntil()));
+                }
             }
         });
         if (r.reason() != null && !r.reason().isBlank()) {
