@@ -4,6 +4,8 @@ import dev.ripple.cache.CacheRefresher;
 import dev.ripple.topology.Cell;
 import dev.ripple.topology.TopologyService;
 import io.smallrye.mutiny.Uni;
+import jakarta.annotation.security.RolesAllowed;
+import dev.ripple.auth.Role;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -23,6 +25,7 @@ import java.util.Map;
 @Path("/api/v1/cells")
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "cells", description = "Cells and what each one holds")
+@RolesAllowed(Role.Names.VIEWER)
 public class CellsResource {
     private final StateViews views;
     private final CacheRefresher refresher;

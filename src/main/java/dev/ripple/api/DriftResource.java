@@ -8,6 +8,8 @@ import dev.ripple.topology.Cell;
 import dev.ripple.topology.Topology;
 import dev.ripple.topology.TopologyService;
 import io.smallrye.common.annotation.Blocking;
+import jakarta.annotation.security.RolesAllowed;
+import dev.ripple.auth.Role;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -25,6 +27,7 @@ import java.util.Optional;
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "flags")
 @Blocking
+@RolesAllowed(Role.Names.VIEWER)
 public class DriftResource {
     private final DesiredGates desired;
     private final CellStateCache cache;

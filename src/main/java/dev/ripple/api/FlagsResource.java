@@ -3,6 +3,8 @@ package dev.ripple.api;
 import dev.ripple.cache.CacheRefresher;
 import dev.ripple.flags.FlagDefinition;
 import io.smallrye.mutiny.Uni;
+import jakarta.annotation.security.RolesAllowed;
+import dev.ripple.auth.Role;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -21,6 +23,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Path("/api/v1/flags")
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "flags", description = "Every flag's state across the fleet, from the per-cell cache")
+@RolesAllowed(Role.Names.VIEWER)
 public class FlagsResource {
     private final StateViews views;
     private final CacheRefresher refresher;

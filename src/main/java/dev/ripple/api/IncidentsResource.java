@@ -2,8 +2,13 @@ package dev.ripple.api;
 
 import dev.ripple.incidents.Incident;
 import dev.ripple.incidents.IncidentService;
+import jakarta.annotation.security.RolesAllowed;
+import dev.ripple.auth.CurrentPrincipal;
+import dev.ripple.auth.RateLimited;
+import dev.ripple.auth.Role;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -23,14 +28,17 @@ import java.util.Map;
 @Path("/api/v1/incidents")
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "incidents", description = "Incidents that block gradual rollouts on a ring")
+@RolesAllowed(Role.Names.VIEWER)
 public class IncidentsResource {
     private static final int DEFAULT_LIMIT = 100;
     private static final int MAX_LIMIT = 1000;
 
     private final IncidentService incidents;
+    private final CurrentPrincipal caller;
 
-    IncidentsResource(IncidentService incidents) {
+    IncidentsResource(IncidentService incidents, CurrentPrincipal caller) {
         this.incidents = incidents;
+        this.caller = caller;
     }
 
     @GET
@@ -57,27 +65,32 @@ public class IncidentsResource {
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
+    @RolesAllowed(Role.Names.SRE)
+    @RateLimited
     @Operation(summary = "Open an incident on a ring",
             description = "Body: {\"ring\":2,\"severity\":\"sev2\",\"title\":\"…\",\"link\":\"https://…\","
-                    + "\"openedBy\":\"alice\"}. Gradual rollouts do not enter the ring until it is closed.")
-    public Response open(Views.OpenIncidentRequest body, @Context UriInfo uri) {
+                    + "}; the caller is recorded as the one who opened it. Gradual rollouts do not enter the ring until it is closed.")
+    public Response open(Views.OpenIncidentRequest body, @HeaderParam("Idempotency-Key") String key,
+                         @Context UriInfo uri) {
         if (body == null) {
             throw new ApiException(ErrorCode.MALFORMED_BODY, "expected {\"ring\": 2, \"severity\": \"sev2\", "
-                    + "\"title\": \"...\", \"link\": \"https://...\", \"openedBy\": \"...\"}");
+                    + "\"title\": \"...\", \"link\": \"https://...\"}");
         }
-        Incident opened = incidents.open(body.ring(), body.severity(), body.title(), body.link(), body.openedBy());
-        return Response.created(uri.getAbsolutePathBuilder().path(opened.id()).build()).entity(entry(opened)).build();
+        IncidentService.Opened opened = incidents.open(body.ring(), body.severity(), body.title(), body.link(),
+                caller.get().name(), key);
+        Incident i = opened.incident();
+        return opened.existing() ? Response.ok(entry(i)).build()
+                : Response.created(uri.getAbsolutePathBuilder().path(i.id()).build()).entity(entry(i)).build();
     }
 
     @POST
     @Path("/{id}/close")
-    @Consumes(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Close an incident opened through the API", description = "Body: {\"closedBy\":\"bob\"}.")
-    public Views.IncidentEntry close(@PathParam("id") String id, Views.CloseIncidentRequest body) {
-        if (body == null) {
-            throw new ApiException(ErrorCode.MALFORMED_BODY, "expected {\"closedBy\": \"...\"}");
-        }
-        return entry(incidents.close(id, body.closedBy()));
+    @RolesAllowed(Role.Names.SRE)
+    @RateLimited
+    @Operation(summary = "Close an incident opened through the API",
+            description = "No body needed; the caller is recorded as the one who closed it.")
+    public Views.IncidentEntry close(@PathParam("id") String id) {
+        return entry(incidents.close(id, caller.get().name()));
     }
 
     private static int limit(String text) {

@@ -1,7 +1,16 @@
 package dev.ripple.api;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.ripple.auth.AccessDenied;
+import dev.ripple.auth.AnonymousReaders;
+import dev.ripple.auth.CurrentPrincipal;
+import dev.ripple.auth.RateLimitExceeded;
+import dev.ripple.auth.TokenRefused;
 import dev.ripple.incidents.IncidentRefusedException;
+import io.quarkus.security.AuthenticationFailedException;
+import io.quarkus.security.ForbiddenException;
+import io.quarkus.security.UnauthorizedException;
+import io.quarkus.security.identity.SecurityIdentity;
 import io.quarkus.logging.Log;
 import jakarta.ws.rs.NotAcceptableException;
 import jakarta.ws.rs.NotAllowedException;
@@ -22,6 +31,12 @@ import java.util.Map;
 public class ProblemMapper {
     public static final String PROBLEM_JSON = "application/problem+json";
 
+    private final SecurityIdentity identity;
+
+    ProblemMapper(SecurityIdentity identity) {
+        this.identity = identity;
+    }
+
     @ServerExceptionMapper
     public Response api(ApiException e, UriInfo uri) {
         Log.debugf("%s %s: %s", e.code().code(), uri.getPath(), e.getMessage());
@@ -35,8 +50,58 @@ public class ProblemMapper {
         ErrorCode code = reason == IncidentRefusedException.Reason.UNKNOWN ? ErrorCode.UNKNOWN_INCIDENT
                 : reason == IncidentRefusedException.Reason.CLOSED ? ErrorCode.INCIDENT_CLOSED
                 : reason == IncidentRefusedException.Reason.NOT_CLOSABLE ? ErrorCode.INCIDENT_NOT_CLOSABLE
+                : reason == IncidentRefusedException.Reason.KEY_REUSED ? ErrorCode.IDEMPOTENCY_KEY_REUSED
                 : ErrorCode.INVALID_FIELD;
         return problem(code, e.getMessage(), uri, e.field() == null ? Map.of() : Map.of("field", e.field()));
+    }
+
+    @ServerExceptionMapper
+    public Response unauthenticated(AuthenticationFailedException e, UriInfo uri) {
+        return unauthenticated(uri, e.getMessage() == null ? "the token is unknown, expired or revoked"
+                : e.getMessage());
+    }
+
+    @ServerExceptionMapper
+    public Response unauthorized(UnauthorizedException e, UriInfo uri) {
+        return unauthenticated(uri, "this call needs an API token: Authorization: Bearer TOKEN");
+    }
+
+    @ServerExceptionMapper
+    public Response forbidden(ForbiddenException e, UriInfo uri) {
+        if (identity.getAttribute(AnonymousReaders.ATTRIBUTE) != null) {
+            return unauthorized(new UnauthorizedException(), uri);
+        }
+        String principal = CurrentPrincipal.of(identity).name();
+        Log.debugf("forbidden %s for %s", uri.getPath(), principal);
+        return problem(ErrorCode.FORBIDDEN, principal + " lacks the role this call needs (roles: "
+                + identity.getRoles().stream().sorted().toList() + "); see docs/security.md", uri, Map.of());
+    }
+
+    @ServerExceptionMapper
+    public Response denied(AccessDenied e, UriInfo uri) {
+        Log.debugf("forbidden %s: %s", uri.getPath(), e.getMessage());
+        return problem(ErrorCode.FORBIDDEN, e.getMessage(), uri, Map.of("neededRole", e.needed().id()));
+    }
+
+    @ServerExceptionMapper
+    public Response rateLimited(RateLimitExceeded e, UriInfo uri) {
+        Log.debugf("rate limited %s: %s", uri.getPath(), e.getMessage());
+        Response problem = problem(ErrorCode.RATE_LIMITED, e.getMessage(), uri,
+                Map.of("retryAfterSeconds", e.retryAfterSeconds()));
+        return Response.fromResponse(problem).header("Retry-After", e.retryAfterSeconds()).build();
+    }
+
+    @ServerExceptionMapper
+    public Response token(TokenRefused e, UriInfo uri) {
+        ErrorCode code = e.reason() == TokenRefused.Reason.UNKNOWN ? ErrorCode.UNKNOWN_TOKEN
+                : e.reason() == TokenRefused.Reason.NOT_REVOCABLE ? ErrorCode.TOKEN_NOT_REVOCABLE
+                : ErrorCode.INVALID_FIELD;
+        return problem(code, e.getMessage(), uri, e.field() == null ? Map.of() : Map.of("field", e.field()));
+    }
+
+    private static Response unauthenticated(UriInfo uri, String detail) {
+        Response problem = problem(ErrorCode.UNAUTHENTICATED, detail, uri, Map.of());
+        return Response.fromResponse(problem).header("WWW-Authenticate", "Bearer realm=\"ripple\"").build();
     }
 
     // Quarkus has mappers of its own for these two; naming them here puts ours first.

@@ -20,6 +20,12 @@ import dev.ripple.rollout.RolloutStore;
 import dev.ripple.rollout.RolloutSummary;
 import dev.ripple.rollout.TimelineEvent;
 import dev.ripple.topology.Ring;
+import dev.ripple.auth.Access;
+import dev.ripple.auth.CurrentPrincipal;
+import dev.ripple.auth.Principal;
+import dev.ripple.auth.RateLimited;
+import jakarta.annotation.security.RolesAllowed;
+import dev.ripple.auth.Role;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DefaultValue;
@@ -48,30 +54,41 @@ import java.util.Optional;
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "rollouts", description = "Gradual and immediate rollouts of gate changes, ring by ring")
 @Blocking
+@RolesAllowed(Role.Names.VIEWER)
 public class RolloutsResource {
     private static final int MAX_LIMIT = 500;
 
     private final RolloutService rollouts;
+    private final CurrentPrincipal caller;
 
-    RolloutsResource(RolloutService rollouts) {
+    RolloutsResource(RolloutService rollouts, CurrentPrincipal caller) {
         this.rollouts = rollouts;
+        this.caller = caller;
     }
 
     /** The request body of {@code POST /api/v1/rollouts}. */
+    /** The request body of {@code POST /api/v1/rollouts}; the requester is the caller's principal. */
     public record StartRequest(String flag, ChangeSpec change, Integer upToRing, String mode, List<String> cells,
-                               String requestedBy, String reason, String rolloutIssue, String idempotencyKey) {
+                               String reason, String rolloutIssue, String idempotencyKey) {
     }
 
-    public record OperationRequest(String by, String reason) {
+    /** The optional body of an operation; who acted is the caller's principal. */
+    public record OperationRequest(String reason) {
     }
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
+    @RolesAllowed(Role.Names.ENGINEER)
+    @RateLimited
     @org.eclipse.microprofile.openapi.annotations.Operation(summary = "Start a rollout, or with ?dryRun=true show its"
             + " plan without starting anything")
     public Response start(StartRequest body, @QueryParam("dryRun") @DefaultValue("false") boolean dryRun,
                           @HeaderParam("Idempotency-Key") String keyHeader, @Context UriInfo uri) {
-        RolloutRequest request = request(body, keyHeader);
+        Principal principal = caller.get();
+        RolloutRequest request = request(body, keyHeader, principal.name());
+        if (!dryRun) {
+            Access.requireToStart(principal, request.mode());
+        }
         try {
             if (dryRun) {
                 return Response.ok(rollouts.dryRun(request)).build();
@@ -133,17 +150,16 @@ public class RolloutsResource {
     @POST
     @Path("/{id}/{operation}")
     @Consumes(MediaType.APPLICATION_JSON)
+    @RolesAllowed(Role.Names.ENGINEER)
+    @RateLimited
     @org.eclipse.microprofile.openapi.annotations.Operation(summary = "pause, resume, promote, abort, rollback or"
             + " retry a rollout")
     public RolloutView operate(@PathParam("id") long id, @PathParam("operation") String name, OperationRequest body) {
         Operation operation = Operation.fromWireName(name).orElseThrow(() -> new ApiException(ErrorCode.NOT_FOUND,
                 "no operation '" + name + "'; one of pause, resume, promote, abort, rollback, retry"));
-        if (body == null || body.by() == null || body.by().isBlank()) {
-            throw new ApiException(ErrorCode.BAD_PARAMETER, "'by' is required: who is acting");
-        }
         rollouts.find(id).orElseThrow(() -> unknown(id));
         try {
-            Rollout r = rollouts.operate(id, operation, body.by(), body.reason());
+            Rollout r = rollouts.operate(id, operation, caller.get().name(), body == null ? null : body.reason());
             return view(r, List.of());
         } catch (OperationRefused e) {
             throw new ApiException(ErrorCode.OPERATION_NOT_ALLOWED, e.getMessage(),
@@ -155,7 +171,7 @@ public class RolloutsResource {
 
     // ---- request and views ---------------------------------------------------------------------------------------
 
-    private static RolloutRequest request(StartRequest body, String keyHeader) {
+    private static RolloutRequest request(StartRequest body, String keyHeader, String requestedBy) {
         if (body == null) {
             throw new ApiException(ErrorCode.MALFORMED_BODY, "a JSON body is required");
         }
@@ -183,7 +199,7 @@ public class RolloutsResource {
             throw new ApiException(ErrorCode.BAD_PARAMETER, "an idempotency key is 1 to 200 characters");
         }
         int upTo = body.upToRing() == null ? Ring.QUARANTINE_ID : body.upToRing();
-        return new RolloutRequest(body.flag(), change, upTo, mode, cells, body.requestedBy(), body.reason(),
+        return new RolloutRequest(body.flag(), change, upTo, mode, cells, requestedBy, body.reason(),
                 body.rolloutIssue(), key);
     }
 

@@ -7,6 +7,9 @@ import dev.ripple.topology.Topology;
 import dev.ripple.topology.TopologyService;
 import io.smallrye.common.annotation.Blocking;
 import io.smallrye.mutiny.Uni;
+import jakarta.annotation.security.RolesAllowed;
+import dev.ripple.auth.RateLimited;
+import dev.ripple.auth.Role;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -26,6 +29,7 @@ import java.util.Map;
 @Path("/api/v1")
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "topology", description = "Rings, cells and the rings/ configuration")
+@RolesAllowed(Role.Names.VIEWER)
 public class TopologyResource {
     private static final int MAX_FILES = 10_000;
 
@@ -56,6 +60,8 @@ public class TopologyResource {
     @POST
     @Path("/topology/reload")
     @Blocking
+    @RolesAllowed(Role.Names.ADMIN)
+    @RateLimited
     @Operation(summary = "Reload rings/ from disk",
             description = "Applies the tree if it is valid. Otherwise answers 422 with every problem, and the "
                     + "last good configuration keeps serving.")
@@ -73,6 +79,7 @@ public class TopologyResource {
     @Path("/topology/validate")
     @Consumes(MediaType.APPLICATION_JSON)
     @Blocking
+    @RateLimited
     @Operation(summary = "Validate a proposed rings/ tree without applying it (dry run)",
             description = "Body: {\"files\": {\"topology/ring-1.yaml\": \"...\", ...}}, paths relative to rings/.")
     public Views.ValidationView validate(Views.ValidateRequest body) {
@@ -103,6 +110,8 @@ public class TopologyResource {
 
     @POST
     @Path("/cache/refresh")
+    @RolesAllowed(Role.Names.ENGINEER)
+    @RateLimited
     @Operation(summary = "Read every cell now", description = "Answers when every cell has answered or failed.")
     public Uni<Views.RefreshView> refresh() {
         return refresher.refreshAll(false).map(r -> new Views.RefreshView(r.startedAt(), r.took().toMillis(),

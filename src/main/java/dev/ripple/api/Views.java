@@ -104,9 +104,6 @@ final class Views {
     record IncidentList(int total, List<IncidentEntry> incidents) {
     }
 
-    record OpenIncidentRequest(Integer ring, String severity, String title, String link, String openedBy) {
-    }
-
-    record CloseIncidentRequest(String closedBy) {
+    record OpenIncidentRequest(Integer ring, String severity, String title, String link) {
     }
 }

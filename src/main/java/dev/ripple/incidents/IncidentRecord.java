@@ -29,6 +29,10 @@ class IncidentRecord extends PanacheEntityBase {
     public String closedBy;
     @Column(name = "closed_at")
     public Instant closedAt;
+    @Column(name = "idempotency_key")
+    public String idempotencyKey;
+    @Column(name = "request_hash")
+    public String requestHash;
 
     Incident toIncident() {
         return new Incident(Long.toString(id), ring, severity, title, link, Incident.SOURCE_API, openedAt, openedBy,

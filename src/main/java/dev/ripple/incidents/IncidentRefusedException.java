@@ -29,6 +29,11 @@ public class IncidentRefusedException extends RuntimeException {
                 + incident.source() + " and closes there (resolve or silence the alert, or restore the source)");
     }
 
+    static IncidentRefusedException keyReused(String key, Incident first) {
+        return new IncidentRefusedException(Reason.KEY_REUSED, null, "idempotency key '" + key + "' already opened "
+                + "incident " + first.id() + " with a different request");
+    }
+
     public Reason reason() {
         return reason;
     }
@@ -46,6 +51,8 @@ public class IncidentRefusedException extends RuntimeException {
         /** The incident is closed already. */
         CLOSED,
         /** The incident belongs to another source and closes there. */
-        NOT_CLOSABLE
+        NOT_CLOSABLE,
+        /** The idempotency key opened an incident with a different request. */
+        KEY_REUSED
     }
 }

@@ -2,6 +2,7 @@ package dev.ripple.incidents;
 
 import dev.ripple.platform.Failures;
 import dev.ripple.platform.HttpUrls;
+import dev.ripple.platform.Sha256;
 import dev.ripple.topology.Ring;
 import dev.ripple.topology.TopologyService;
 import io.quarkus.logging.Log;
@@ -113,6 +114,19 @@ public class IncidentService implements IncidentView {
      * @throws IncidentRefusedException naming the field at fault
      */
     public Incident open(Integer ring, String severity, String title, String link, String openedBy) {
+        return open(ring, severity, title, link, openedBy, null).incident();
+    }
+
+    /** An incident just opened, or the one an earlier request with the same idempotency key opened. */
+    public record Opened(Incident incident, boolean existing) {
+    }
+
+    /**
+     * As {@link #open(Integer, String, String, String, String)}; with an idempotency key, the same request again answers
+     * the incident it opened ({@code existing}), and a different request with that key is refused (KEY_REUSED).
+     */
+    public Opened open(Integer ring, String severity, String title, String link, String openedBy,
+                       String idempotencyKey) {
         if (ring == null) {
             throw IncidentRefusedException.invalid("ring", "ring is required");
         }
@@ -131,10 +145,27 @@ public class IncidentService implements IncidentView {
             throw IncidentRefusedException.invalid("link", "link must be an http(s) URL without user or password, "
                     + "at most " + LINK_MAX + " characters");
         }
-        Incident opened = store.open(ring, sev, required("title", title, TITLE_MAX), cleanLink,
-                required("openedBy", openedBy, NAME_MAX), clock.instant());
-        Log.infof("Incident %s opened on ring %d by %s: %s", opened.id(), ring, opened.openedBy(), opened.title());
-        reload();
+        String cleanTitle = required("title", title, TITLE_MAX);
+        String by = required("openedBy", openedBy, NAME_MAX);
+        if (idempotencyKey != null && (idempotencyKey.isBlank() || idempotencyKey.length() > NAME_MAX * 2)) {
+            throw IncidentRefusedException.invalid("Idempotency-Key", "an idempotency key is 1 to 200 characters");
+        }
+        String hash = Sha256.start().add(ring).add(sev).add(cleanTitle).add(cleanLink).add(by).hex();
+        Opened opened;
+        try {
+            opened = store.open(ring, sev, cleanTitle, cleanLink, by, clock.instant(), idempotencyKey, hash);
+        } catch (jakarta.persistence.PersistenceException e) {
+            if (idempotencyKey == null) {
+                throw e;
+            }
+            // Another request with the same key committed first: answer as if this one came second.
+            opened = store.open(ring, sev, cleanTitle, cleanLink, by, clock.instant(), idempotencyKey, hash);
+        }
+        if (!opened.existing()) {
+            Incident i = opened.incident();
+            Log.infof("Incident %s opened on ring %d by %s: %s", i.id(), ring, i.openedBy(), i.title());
+            reload();
+        }
         return opened;
     }
 

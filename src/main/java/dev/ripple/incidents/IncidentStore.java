@@ -14,17 +14,30 @@ import java.util.Optional;
 class IncidentStore {
     private static final Sort NEWEST_FIRST = Sort.descending("openedAt").and("id", Sort.Direction.Descending);
 
+    /** Opens an incident, or answers the one opened with this idempotency key before (when the request matches). */
     @Transactional
-    Incident open(int ring, String severity, String title, String link, String openedBy, Instant at) {
+    IncidentService.Opened open(int ring, String severity, String title, String link, String openedBy, Instant at,
+                                String idempotencyKey, String requestHash) {
+        if (idempotencyKey != null) {
+            IncidentRecord first = IncidentRecord.find("idempotencyKey", idempotencyKey).firstResult();
+            if (first != null) {
+                if (!first.requestHash.equals(requestHash)) {
+                    throw IncidentRefusedException.keyReused(idempotencyKey, first.toIncident());
+                }
+                return new IncidentService.Opened(first.toIncident(), true);
+            }
+        }
         IncidentRecord record = new IncidentRecord();
+        record.idempotencyKey = idempotencyKey;
+        record.requestHash = idempotencyKey == null ? null : requestHash;
         record.ring = ring;
         record.severity = severity;
         record.title = title;
         record.link = link;
         record.openedBy = openedBy;
         record.openedAt = storable(at);
-        record.persist();
-        return record.toIncident();
+        record.persistAndFlush(); // a duplicate idempotency key fails here, inside the method, as a PersistenceException
+        return new IncidentService.Opened(record.toIncident(), false);
     }
 
     /**

@@ -14,7 +14,7 @@ import java.math.BigDecimal;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
-import static io.restassured.RestAssured.given;
+import dev.ripple.testing.Tokens;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
@@ -39,7 +39,7 @@ class QueryApiTest {
 
     @Test
     void showsRingsInOrderWithEachCellReachable() {
-        given().get("/api/v1/topology").then().statusCode(200)
+        Tokens.as(Tokens.SRE).get("/api/v1/topology").then().statusCode(200)
                 .header("ETag", containsString("W/"))
                 .body("rings.id", equalTo(java.util.List.of(-1, 0, 1, 2, 3)))
                 .body("rings[0].quarantine", equalTo(true))
@@ -51,7 +51,7 @@ class QueryApiTest {
 
     @Test
     void summarisesEveryFlagPerRing() {
-        given().get("/api/v1/flags").then().statusCode(200)
+        Tokens.as(Tokens.SRE).get("/api/v1/flags").then().statusCode(200)
                 .body("total", equalTo(3))
                 .body("flags.name", hasItems("new_search_ui", "ci_kill_switch", "pricing_page_experiment"))
                 .body("flags.find { it.name == 'new_search_ui' }.rings.value",
@@ -64,7 +64,7 @@ class QueryApiTest {
         fleet.cell("ea-1").orElseThrow().putFlag("new_search_ui", Gates.OFF);
         refresh();
 
-        given().get("/api/v1/flags?match=search").then().statusCode(200)
+        Tokens.as(Tokens.SRE).get("/api/v1/flags?match=search").then().statusCode(200)
                 .body("total", equalTo(1))
                 .body("flags[0].rings[2].uniform", equalTo(false))
                 .body("flags[0].rings[2].value", equalTo("mixed"))
@@ -74,7 +74,7 @@ class QueryApiTest {
 
     @Test
     void showsOneFlagPerRingAndPerCell() {
-        given().get("/api/v1/flags/new_search_ui").then().statusCode(200)
+        Tokens.as(Tokens.SRE).get("/api/v1/flags/new_search_ui").then().statusCode(200)
                 .contentType(ContentType.JSON)
                 .body("definition.owner", equalTo("@search-team"))
                 .body("fresh", equalTo(false))
@@ -90,15 +90,15 @@ class QueryApiTest {
 
     @Test
     void answersNotModifiedUntilAGateChanges() {
-        String etag = given().get("/api/v1/flags/new_search_ui").then().statusCode(200).extract().header("ETag");
+        String etag = Tokens.as(Tokens.SRE).get("/api/v1/flags/new_search_ui").then().statusCode(200).extract().header("ETag");
 
         // A re-read that finds the same gates leaves the ETag alone.
         refresh();
-        given().header("If-None-Match", etag).get("/api/v1/flags/new_search_ui").then().statusCode(304);
+        Tokens.as(Tokens.SRE).header("If-None-Match", etag).get("/api/v1/flags/new_search_ui").then().statusCode(304);
 
         fleet.cell("st-1").orElseThrow().putFlag("new_search_ui", Gates.OFF.withPercentageOfTime(BigDecimal.TEN));
         refresh();
-        String changed = given().header("If-None-Match", etag).get("/api/v1/flags/new_search_ui").then()
+        String changed = Tokens.as(Tokens.SRE).header("If-None-Match", etag).get("/api/v1/flags/new_search_ui").then()
                 .statusCode(200).body("rings[4].cells[0].value", equalTo("10% of time")).extract().header("ETag");
         assertThat(changed).isNotEqualTo(etag);
     }
@@ -109,21 +109,21 @@ class QueryApiTest {
         try {
             refresh();
 
-            given().get("/api/v1/flags/new_search_ui").then().statusCode(200)
+            Tokens.as(Tokens.SRE).get("/api/v1/flags/new_search_ui").then().statusCode(200)
                     .body("staleCells", equalTo(1))
                     .body("rings[3].summary.staleCells", equalTo(1))
                     .body("rings[3].cells[0].cell", equalTo("ga-1"))
                     .body("rings[3].cells[0].stale", equalTo(true))
                     .body("rings[3].cells[0].value", equalTo("off"))
                     .body("rings[3].cells[0].error", containsString("unreachable"));
-            given().get("/api/v1/cells/ga-1").then().statusCode(200)
+            Tokens.as(Tokens.SRE).get("/api/v1/cells/ga-1").then().statusCode(200)
                     .body("reachability.status", equalTo("unreachable"))
                     .body("reachability.staleSince", org.hamcrest.Matchers.notNullValue());
         } finally {
             fleet.cell("ga-1").orElseThrow().resetFaults();
         }
         refresh();
-        given().get("/api/v1/cells/ga-1").then().body("reachability.status", equalTo("reachable"))
+        Tokens.as(Tokens.SRE).get("/api/v1/cells/ga-1").then().body("reachability.status", equalTo("reachable"))
                 .body("reachability.error", nullValue());
     }
 
@@ -131,14 +131,14 @@ class QueryApiTest {
     void readsLiveWhenAskedForFreshState() {
         // Someone changes a cell by hand: the cache does not know yet.
         fleet.cell("st-2").orElseThrow().putFlag("new_search_ui", Gates.OFF.withEnabled(true));
-        given().get("/api/v1/flags/new_search_ui").then().body("rings[4].cells[1].value", equalTo("off"));
+        Tokens.as(Tokens.SRE).get("/api/v1/flags/new_search_ui").then().body("rings[4].cells[1].value", equalTo("off"));
 
-        given().get("/api/v1/flags/new_search_ui?fresh=true").then().statusCode(200)
+        Tokens.as(Tokens.SRE).get("/api/v1/flags/new_search_ui?fresh=true").then().statusCode(200)
                 .body("fresh", equalTo(true))
                 .body("rings[4].cells[1].cell", equalTo("st-2"))
                 .body("rings[4].cells[1].value", equalTo("on"));
         // The live read also refreshed the cache.
-        given().get("/api/v1/flags/new_search_ui").then().body("rings[4].cells[1].value", equalTo("on"));
+        Tokens.as(Tokens.SRE).get("/api/v1/flags/new_search_ui").then().body("rings[4].cells[1].value", equalTo("on"));
     }
 
     @Test
@@ -149,9 +149,9 @@ class QueryApiTest {
         long before = qa.adminRequests("GET", 200);
         try {
             CompletableFuture<Integer> first = CompletableFuture.supplyAsync(() ->
-                    given().get("/api/v1/flags/new_search_ui?fresh=true").statusCode());
+                    Tokens.as(Tokens.SRE).get("/api/v1/flags/new_search_ui?fresh=true").statusCode());
             CompletableFuture<Integer> second = CompletableFuture.supplyAsync(() ->
-                    given().get("/api/v1/flags/ci_kill_switch?fresh=true").statusCode());
+                    Tokens.as(Tokens.SRE).get("/api/v1/flags/ci_kill_switch?fresh=true").statusCode());
 
             assertThat(first.get(20, TimeUnit.SECONDS)).isEqualTo(200);
             assertThat(second.get(20, TimeUnit.SECONDS)).isEqualTo(200);
@@ -163,13 +163,13 @@ class QueryApiTest {
 
     @Test
     void listsOneCellsFlagsFromTheCacheOrLive() {
-        given().get("/api/v1/cells/qa-1/flags").then().statusCode(200)
+        Tokens.as(Tokens.SRE).get("/api/v1/cells/qa-1/flags").then().statusCode(200)
                 .body("cell", equalTo("qa-1")).body("ring", equalTo(0))
                 .body("flags", hasSize(3))
                 .body("flags.find { it.name == 'ci_kill_switch' }.state", equalTo("on"));
         fleet.cell("qa-1").orElseThrow().putFlag("hand_made", Gates.OFF.withEnabled(true));
 
-        given().get("/api/v1/cells/qa-1/flags?fresh=true").then().statusCode(200)
+        Tokens.as(Tokens.SRE).get("/api/v1/cells/qa-1/flags?fresh=true").then().statusCode(200)
                 .body("fresh", equalTo(true))
                 .body("flags.find { it.name == 'hand_made' }.defined", equalTo(false))
                 .body("flags.find { it.name == 'hand_made' }.value", equalTo("on"));
@@ -177,40 +177,40 @@ class QueryApiTest {
 
     @Test
     void compressesWhenTheCallerTakesGzip() {
-        given().header("Accept-Encoding", "gzip").get("/api/v1/flags/new_search_ui").then().statusCode(200)
+        Tokens.as(Tokens.SRE).header("Accept-Encoding", "gzip").get("/api/v1/flags/new_search_ui").then().statusCode(200)
                 .header("Content-Encoding", "gzip")
                 .body("name", equalTo("new_search_ui"));
     }
 
     @Test
     void answersProblemsWithStableCodes() {
-        given().get("/api/v1/flags/no_such_flag").then().statusCode(404)
+        Tokens.as(Tokens.SRE).get("/api/v1/flags/no_such_flag").then().statusCode(404)
                 .contentType("application/problem+json")
                 .body("code", equalTo("unknown-flag")).body("status", equalTo(404))
                 .body("detail", containsString("no_such_flag"));
-        given().get("/api/v1/flags/Not-A-Name").then().statusCode(400).body("code", equalTo("bad-parameter"));
-        given().get("/api/v1/flags/new_search_ui?fresh=maybe").then().statusCode(400)
+        Tokens.as(Tokens.SRE).get("/api/v1/flags/Not-A-Name").then().statusCode(400).body("code", equalTo("bad-parameter"));
+        Tokens.as(Tokens.SRE).get("/api/v1/flags/new_search_ui?fresh=maybe").then().statusCode(400)
                 .contentType("application/problem+json")
                 .body("code", equalTo("bad-parameter")).body("parameter", equalTo("fresh"));
-        given().get("/api/v1/cells/nope/flags").then().statusCode(404).body("code", equalTo("unknown-cell"));
-        given().get("/api/v1/nothing-here").then().statusCode(404)
+        Tokens.as(Tokens.SRE).get("/api/v1/cells/nope/flags").then().statusCode(404).body("code", equalTo("unknown-cell"));
+        Tokens.as(Tokens.SRE).get("/api/v1/nothing-here").then().statusCode(404)
                 .contentType("application/problem+json").body("code", equalTo("not-found"));
-        given().delete("/api/v1/flags/new_search_ui").then().statusCode(405).body("code", equalTo("method-not-allowed"));
+        Tokens.as(Tokens.SRE).delete("/api/v1/flags/new_search_ui").then().statusCode(405).body("code", equalTo("method-not-allowed"));
     }
 
     @Test
     void exposesRippleMetricsAndReadiness() {
-        given().get("/q/metrics").then().statusCode(200)
+        Tokens.as(Tokens.SRE).get("/q/metrics").then().statusCode(200)
                 .body(containsString("ripple_cell_call_seconds_count{cell=\"qa-1\""))
                 .body(containsString("ripple_cache_refresh_seconds_count"))
                 .body(containsString("ripple_cache_stale_cells"))
                 .body(containsString("ripple_cache_age_seconds"));
-        given().get("/q/health/ready").then().statusCode(200)
+        Tokens.as(Tokens.SRE).get("/q/health/ready").then().statusCode(200)
                 .body("checks.find { it.name == 'rings' }.status", equalTo("UP"))
                 .body("checks.find { it.name == 'rings' }.data.cells", equalTo(15));
     }
 
     private static void refresh() {
-        given().post("/api/v1/cache/refresh").then().statusCode(200).body("failed", org.hamcrest.Matchers.greaterThanOrEqualTo(0));
+        Tokens.as(Tokens.SRE).post("/api/v1/cache/refresh").then().statusCode(200).body("failed", org.hamcrest.Matchers.greaterThanOrEqualTo(0));
     }
 }

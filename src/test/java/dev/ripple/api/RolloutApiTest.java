@@ -12,7 +12,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
-import static io.restassured.RestAssured.given;
+import dev.ripple.testing.Tokens;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
@@ -36,9 +36,9 @@ class RolloutApiTest {
 
     @AfterEach
     void endActiveRollouts() {
-        List<Integer> active = given().get("/api/v1/rollouts?limit=500").then().extract().path("items.findAll { "
+        List<Integer> active = Tokens.as(Tokens.SRE).get("/api/v1/rollouts?limit=500").then().extract().path("items.findAll { "
                 + "!['completed','completed-with-failures','rolled-back','aborted'].contains(it.state) }.id");
-        active.forEach(id -> given().contentType(ContentType.JSON).body(Map.of("by", "cleanup"))
+        active.forEach(id -> Tokens.as(Tokens.SRE).contentType(ContentType.JSON).body(Map.of("by", "cleanup"))
                 .post("/api/v1/rollouts/" + id + "/abort"));
     }
 
@@ -61,13 +61,13 @@ class RolloutApiTest {
     }
 
     private static String state(int id) {
-        return given().get("/api/v1/rollouts/" + id).then().statusCode(200).extract().path("state");
+        return Tokens.as(Tokens.SRE).get("/api/v1/rollouts/" + id).then().statusCode(200).extract().path("state");
     }
 
     @Test
     void anImmediateRolloutReachesEveryCellUpToItsRingAndNothingBeyond() {
         // When
-        int id = given().contentType(ContentType.JSON)
+        int id = Tokens.as(Tokens.SRE).contentType(ContentType.JSON)
                 .body(body("ci_kill_switch", Map.of("type", "on"), 2, "immediate"))
                 .post("/api/v1/rollouts")
                 .then().statusCode(201).header("Location", containsString("/api/v1/rollouts/"))
@@ -75,7 +75,7 @@ class RolloutApiTest {
 
         // Then
         await().atMost(Duration.ofSeconds(20)).until(() -> state(id).equals("completed"));
-        given().get("/api/v1/rollouts/" + id).then()
+        Tokens.as(Tokens.SRE).get("/api/v1/rollouts/" + id).then()
                 .body("rings.ring", equalTo(List.of(0, 1, 2)))
                 .body("rings[2].cellsByStatus.applied", equalTo(4))
                 .body("timeline.findAll { it.type == 'cell-changed' }", hasSize(8));
@@ -83,14 +83,14 @@ class RolloutApiTest {
         assertThat(enabled("st-1", "ci_kill_switch")).as("ring 3 is beyond the rollout").isFalse();
         assertThat(enabled("q-1", "ci_kill_switch")).as("quarantine is never part of a ring rollout").isFalse();
         // The cache was refreshed by the read-backs: the state view already shows ring 2 on.
-        given().get("/api/v1/flags/ci_kill_switch").then().statusCode(200)
+        Tokens.as(Tokens.SRE).get("/api/v1/flags/ci_kill_switch").then().statusCode(200)
                 .body("rings.find { it.ring == 2 }.cells.find { it.cell == 'ga-1' }.state", equalTo("on"));
 
         // And a cell changed by hand afterwards shows as drifted from what Ripple set.
-        given().header("PRIVATE-TOKEN", "sandbox-demo-token").formParam("value", "false")
+        Tokens.as(Tokens.SRE).header("PRIVATE-TOKEN", "sandbox-demo-token").formParam("value", "false")
                 .post("/sandbox/cells/ga-1/api/v4/features/ci_kill_switch").then().statusCode(201);
-        given().post("/api/v1/cache/refresh").then().statusCode(200);
-        given().get("/api/v1/flags/ci_kill_switch/desired").then().statusCode(200)
+        Tokens.as(Tokens.SRE).post("/api/v1/cache/refresh").then().statusCode(200);
+        Tokens.as(Tokens.SRE).get("/api/v1/flags/ci_kill_switch/desired").then().statusCode(200)
                 .body("drifted", equalTo(1))
                 .body("cells.find { it.cell == 'ga-1' }.desired", equalTo("on"))
                 .body("cells.find { it.cell == 'ga-1' }.observed", equalTo("off"))
@@ -100,7 +100,7 @@ class RolloutApiTest {
     @Test
     void aDryRunShowsThePlanAndStartsNothing() {
         // When
-        given().contentType(ContentType.JSON)
+        Tokens.as(Tokens.SRE).contentType(ContentType.JSON)
                 .body(body("new_search_ui", Map.of("type", "percentage-of-actors", "percentage", 25), 2, "gradual"))
                 .post("/api/v1/rollouts?dryRun=true")
                 .then().statusCode(200)
@@ -112,19 +112,19 @@ class RolloutApiTest {
                 .body("rings[1].checks.find { it.check == 'error-ratio' }.query", containsString("ea-1|ea-2|ea-3"))
                 .body("rings[1].cells[0].after", equalTo("25% of actors"))
                 .body("change", equalTo("25% of actors"));
-        given().get("/api/v1/rollouts?flag=new_search_ui").then().body("items", hasSize(0));
+        Tokens.as(Tokens.SRE).get("/api/v1/rollouts?flag=new_search_ui").then().body("items", hasSize(0));
     }
 
     @Test
     void withoutHealthDataAGradualRolloutHaltsInsteadOfProceeding() {
         // When
-        int id = given().contentType(ContentType.JSON)
+        int id = Tokens.as(Tokens.SRE).contentType(ContentType.JSON)
                 .body(body("pricing_page_experiment", Map.of("type", "on"), 1, "gradual"))
                 .post("/api/v1/rollouts").then().statusCode(201).extract().path("id");
 
         // Then
         await().atMost(Duration.ofSeconds(20)).until(() -> state(id).equals("halted"));
-        given().get("/api/v1/rollouts/" + id).then()
+        Tokens.as(Tokens.SRE).get("/api/v1/rollouts/" + id).then()
                 .body("stateReason", containsString("no conclusive health verdict in 3 evaluations"))
                 .body("rings[0].cellsByStatus.pending", equalTo(1));
         assertThat(fleet.cell("qa-1").orElseThrow().flags().get("pricing_page_experiment").enabled())
@@ -134,36 +134,36 @@ class RolloutApiTest {
     @Test
     void oneActiveRolloutPerFlagAndOperationsOnlyWhereTheyMakeSense() {
         // Given a halted rollout
-        int id = given().contentType(ContentType.JSON)
+        int id = Tokens.as(Tokens.SRE).contentType(ContentType.JSON)
                 .body(body("new_search_ui", Map.of("type", "on"), 1, "gradual"))
                 .post("/api/v1/rollouts").then().statusCode(201).extract().path("id");
         await().atMost(Duration.ofSeconds(20)).until(() -> state(id).equals("halted"));
 
         // When / Then
-        given().contentType(ContentType.JSON).body(body("new_search_ui", Map.of("type", "off"), 1, "gradual"))
+        Tokens.as(Tokens.SRE).contentType(ContentType.JSON).body(body("new_search_ui", Map.of("type", "off"), 1, "gradual"))
                 .post("/api/v1/rollouts").then().statusCode(409).contentType("application/problem+json")
                 .body("code", equalTo("rollout-active")).body("activeRollout", equalTo(id));
-        given().contentType(ContentType.JSON).body(Map.of("by", "bob"))
+        Tokens.as(Tokens.SRE).contentType(ContentType.JSON).body(Map.of("by", "bob"))
                 .post("/api/v1/rollouts/" + id + "/promote").then().statusCode(409)
                 .body("code", equalTo("operation-not-allowed")).body("state", equalTo("halted"));
-        given().contentType(ContentType.JSON).body(Map.of("by", "bob", "reason", "not today"))
+        Tokens.as(Tokens.SRE).contentType(ContentType.JSON).body(Map.of("by", "bob", "reason", "not today"))
                 .post("/api/v1/rollouts/" + id + "/abort").then().statusCode(200).body("state", equalTo("aborted"));
-        given().contentType(ContentType.JSON).body(Map.of("by", "bob"))
+        Tokens.as(Tokens.SRE).contentType(ContentType.JSON).body(Map.of("by", "bob"))
                 .post("/api/v1/rollouts/" + id + "/resume").then().statusCode(409).body("state", equalTo("aborted"));
-        given().get("/api/v1/rollouts/" + id).then()
-                .body("timeline.find { it.type == 'abort' }.actor", equalTo("bob"))
+        Tokens.as(Tokens.SRE).get("/api/v1/rollouts/" + id).then()
+                .body("timeline.find { it.type == 'abort' }.actor", equalTo("test-sre"))
                 .body("timeline.find { it.type == 'abort' }.message", containsString("not today"));
     }
 
     @Test
     void theSameIdempotencyKeyReturnsTheSameRollout() {
         Map<String, Object> body = body("ci_kill_switch", Map.of("type", "off"), 0, "immediate");
-        int first = given().contentType(ContentType.JSON).header("Idempotency-Key", "k-123").body(body)
+        int first = Tokens.as(Tokens.SRE).contentType(ContentType.JSON).header("Idempotency-Key", "k-123").body(body)
                 .post("/api/v1/rollouts").then().statusCode(201).extract().path("id");
 
-        given().contentType(ContentType.JSON).header("Idempotency-Key", "k-123").body(body)
+        Tokens.as(Tokens.SRE).contentType(ContentType.JSON).header("Idempotency-Key", "k-123").body(body)
                 .post("/api/v1/rollouts").then().statusCode(200).body("id", equalTo(first));
-        given().contentType(ContentType.JSON).header("Idempotency-Key", "k-123")
+        Tokens.as(Tokens.SRE).contentType(ContentType.JSON).header("Idempotency-Key", "k-123")
                 .body(body("ci_kill_switch", Map.of("type", "on"), 0, "immediate"))
                 .post("/api/v1/rollouts").then().statusCode(422).body("code", equalTo("idempotency-key-reused"));
     }
@@ -176,8 +176,7 @@ class RolloutApiTest {
         quarantineAndRing.put("cells", List.of("q-1"));
         Map<String, Object> outsideQuarantine = body("new_search_ui", Map.of("type", "on"), null, "gradual");
         outsideQuarantine.put("cells", List.of("q-1", "ea-1"));
-        Map<String, Object> nobody = body("new_search_ui", Map.of("type", "on"), 1, "gradual");
-        nobody.remove("requestedBy");
+        Map<String, Object> noRing = body("new_search_ui", Map.of("type", "on"), null, "gradual");
         List<Case> cases = List.of(
                 new Case(body("no_such_flag", Map.of("type", "on"), 1, "gradual"), "unknown-flag-definition"),
                 new Case(body("new_search_ui", Map.of("type", "on"), 9, "gradual"), "ring-out-of-range"),
@@ -192,14 +191,14 @@ class RolloutApiTest {
                 new Case(body("new_search_ui", Map.of("type", "add-actors", "actorKind", "user", "actors",
                         List.of("alice")), 2, "gradual"), "actor-change-not-outermost"),
                 new Case(body("new_search_ui", Map.of("type", "on"), 1, "sometimes"), "bad-parameter"),
-                new Case(nobody, "bad-parameter"));
+                new Case(noRing, "bad-parameter"));
         for (Case c : cases) {
-            given().contentType(ContentType.JSON).body(c.body()).post("/api/v1/rollouts")
+            Tokens.as(Tokens.SRE).contentType(ContentType.JSON).body(c.body()).post("/api/v1/rollouts")
                     .then().statusCode(400).contentType("application/problem+json")
                     .body("code", equalTo(c.code())).body("detail", notNullValue());
         }
-        given().contentType(ContentType.JSON).body("{\"flag\": ").post("/api/v1/rollouts")
+        Tokens.as(Tokens.SRE).contentType(ContentType.JSON).body("{\"flag\": ").post("/api/v1/rollouts")
                 .then().statusCode(400).body("code", equalTo("malformed-body"));
-        given().get("/api/v1/rollouts?flag=new_search_ui").then().body("items", hasSize(0));
+        Tokens.as(Tokens.SRE).get("/api/v1/rollouts?flag=new_search_ui").then().body("items", hasSize(0));
     }
 }

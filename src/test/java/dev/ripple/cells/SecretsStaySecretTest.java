@@ -19,7 +19,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
-import static io.restassured.RestAssured.given;
+import dev.ripple.testing.Tokens;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Cell admin tokens never reach a log line, an error value or a response, whatever goes wrong. */
@@ -61,11 +61,11 @@ class SecretsStaySecretTest {
             sandbox.resetFaults();
             fleet.cell("ea-1").orElseThrow().faults(Faults.NONE.withDown(true));
             try {
-                seen.append(given().post("/api/v1/cache/refresh").asString());
-                seen.append(given().get("/api/v1/topology").asString());
-                seen.append(given().get("/api/v1/cells/ea-1").asString());
-                seen.append(given().get("/api/v1/flags/new_search_ui?fresh=true").asString());
-                seen.append(given().get("/q/metrics").asString());
+                seen.append(Tokens.as(Tokens.SRE).post("/api/v1/cache/refresh").asString());
+                seen.append(Tokens.as(Tokens.SRE).get("/api/v1/topology").asString());
+                seen.append(Tokens.as(Tokens.SRE).get("/api/v1/cells/ea-1").asString());
+                seen.append(Tokens.as(Tokens.SRE).get("/api/v1/flags/new_search_ui?fresh=true").asString());
+                seen.append(Tokens.as(Tokens.SRE).get("/q/metrics").asString());
             } finally {
                 fleet.cell("ea-1").orElseThrow().resetFaults();
             }

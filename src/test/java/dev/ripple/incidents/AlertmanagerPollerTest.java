@@ -24,7 +24,7 @@ import java.util.logging.Level;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 
-import static io.restassured.RestAssured.given;
+import dev.ripple.testing.Tokens;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
@@ -267,14 +267,14 @@ class AlertmanagerPollerTest {
         QuarkusMock.installMockForType(pollerThatRead(ALERTS), AlertmanagerPoller.class);
 
         // When
-        ValidatableResponse list = given().get("/api/v1/incidents").then();
+        ValidatableResponse list = Tokens.as(Tokens.SRE).get("/api/v1/incidents").then();
 
         // Then
         list.statusCode(200).body("incidents.id", hasItem("am-a1b2c3"))
                 .body("incidents.find { it.id == 'am-a1b2c3' }.source", equalTo("alertmanager"))
                 .body("incidents.find { it.id == 'am-a1b2c3' }.ring", equalTo(2))
                 .body("incidents.find { it.id == 'am-a1b2c3' }.active", equalTo(true));
-        given().get("/api/v1/incidents/am-a1b2c3").then().statusCode(200).body("title",
+        Tokens.as(Tokens.SRE).get("/api/v1/incidents/am-a1b2c3").then().statusCode(200).body("title",
                 equalTo("5xx above 5% on ring 2"));
     }
 
@@ -284,7 +284,7 @@ class AlertmanagerPollerTest {
         QuarkusMock.installMockForType(pollerThatRead(ALERTS), AlertmanagerPoller.class);
 
         // When
-        ValidatableResponse refused = given().contentType(ContentType.JSON).body("{\"closedBy\":\"bob\"}")
+        ValidatableResponse refused = Tokens.as(Tokens.SRE).contentType(ContentType.JSON).body("{\"closedBy\":\"bob\"}")
                 .post("/api/v1/incidents/am-a1b2c3/close").then();
 
         // Then
@@ -300,7 +300,7 @@ class AlertmanagerPollerTest {
         QuarkusMock.installMockForType(poller, AlertmanagerPoller.class);
 
         // When
-        ValidatableResponse list = given().get("/api/v1/incidents").then();
+        ValidatableResponse list = Tokens.as(Tokens.SRE).get("/api/v1/incidents").then();
 
         // Then one per ring of the shipped topology
         list.statusCode(200).body("incidents.findAll { it.id == 'alertmanager-unreachable' }.ring",

@@ -30,7 +30,8 @@ class IncidentServiceTest {
         service.activeOn(3);
 
         // When another instance opens one straight in the shared table
-        Incident elsewhere = store.open(3, "sev1", "Opened elsewhere", null, "other-instance", Instant.now());
+        Incident elsewhere = store.open(3, "sev1", "Opened elsewhere", null, "other-instance", Instant.now(), null,
+                null).incident();
 
         // Then
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->

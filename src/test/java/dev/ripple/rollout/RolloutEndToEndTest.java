@@ -19,7 +19,7 @@ import java.util.Map;
 import java.util.Optional;
 
 import static dev.ripple.rollout.RolloutE2EProfile.FLAG;
-import static io.restassured.RestAssured.given;
+import dev.ripple.testing.Tokens;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
@@ -52,13 +52,13 @@ class RolloutEndToEndTest {
             return;
         }
         fleet.cells().forEach(SandboxCell::resetFaults);
-        List<Integer> active = given().get("/api/v1/rollouts?limit=500").then().extract().path("items.findAll { "
+        List<Integer> active = Tokens.as(Tokens.SRE).get("/api/v1/rollouts?limit=500").then().extract().path("items.findAll { "
                 + "!['completed','completed-with-failures','rolled-back','aborted'].contains(it.state) }.id");
-        active.forEach(id -> given().contentType(ContentType.JSON).body(Map.of("by", "cleanup"))
+        active.forEach(id -> Tokens.as(Tokens.SRE).contentType(ContentType.JSON).body(Map.of("by", "cleanup"))
                 .post("/api/v1/rollouts/" + id + "/abort"));
-        List<String> incidents = given().get("/api/v1/incidents").then().extract()
+        List<String> incidents = Tokens.as(Tokens.SRE).get("/api/v1/incidents").then().extract()
                 .path("incidents.findAll { it.source == 'api' }.id");
-        incidents.forEach(id -> given().contentType(ContentType.JSON).body(Map.of("closedBy", "cleanup"))
+        incidents.forEach(id -> Tokens.as(Tokens.SRE).contentType(ContentType.JSON).body(Map.of("closedBy", "cleanup"))
                 .post("/api/v1/incidents/" + id + "/close"));
     }
 
@@ -69,15 +69,15 @@ class RolloutEndToEndTest {
         body.put("upToRing", 2);
         body.put("mode", mode);
         body.put("requestedBy", "alice");
-        return given().contentType(ContentType.JSON).body(body).post("/api/v1/rollouts")
+        return Tokens.as(Tokens.SRE).contentType(ContentType.JSON).body(body).post("/api/v1/rollouts")
                 .then().statusCode(201).extract().path("id");
     }
 
     private static String state(int id) {
-        String state = given().get("/api/v1/rollouts/" + id).then().extract().path("state");
+        String state = Tokens.as(Tokens.SRE).get("/api/v1/rollouts/" + id).then().extract().path("state");
         if (state.equals("halted") || state.equals("rolled-back")) {
             System.out.println("rollout " + id + " " + state + ": "
-                    + given().get("/api/v1/rollouts/" + id).then().extract().path("stateReason"));
+                    + Tokens.as(Tokens.SRE).get("/api/v1/rollouts/" + id).then().extract().path("stateReason"));
         }
         return state;
     }
@@ -102,7 +102,7 @@ class RolloutEndToEndTest {
         for (String cell : List.of("qa-1", "ea-1", "ea-2", "ea-3", "ga-1", "ga-2")) {
             assertThat(gates(cell)).as(cell).contains(THREE_QUARTERS);
         }
-        given().get("/api/v1/rollouts/" + id).then()
+        Tokens.as(Tokens.SRE).get("/api/v1/rollouts/" + id).then()
                 .body("timeline.findAll { it.type == 'check' }.message",
                         org.hamcrest.Matchers.hasItem(containsString("error-ratio on ring 2 0 <= halt 0.05")))
                 .body("timeline.findAll { it.type == 'ring-done' }.size()", org.hamcrest.Matchers.equalTo(3));
@@ -114,7 +114,7 @@ class RolloutEndToEndTest {
         // Given ring 1 is baking
         int id = start("gradual");
         await().atMost(Duration.ofSeconds(60)).until(() -> {
-            var r = given().get("/api/v1/rollouts/" + id).then().extract().jsonPath();
+            var r = Tokens.as(Tokens.SRE).get("/api/v1/rollouts/" + id).then().extract().jsonPath();
             return Integer.valueOf(1).equals(r.get("ring")) && "bake".equals(r.get("phase"));
         });
 
@@ -123,7 +123,7 @@ class RolloutEndToEndTest {
 
         // Then it halts with the one-line reason
         await().atMost(Duration.ofSeconds(30)).until(() -> state(id).equals("halted"));
-        given().get("/api/v1/rollouts/" + id).then()
+        Tokens.as(Tokens.SRE).get("/api/v1/rollouts/" + id).then()
                 .body("stateReason", containsString("error-ratio on ring 1 0.1 > halt 0.05"));
 
         // And when it gets worse, past the rollback threshold, every touched cell goes back
@@ -133,7 +133,7 @@ class RolloutEndToEndTest {
         assertThat(gates("ea-1")).contains(HALF);
         assertThat(gates("ea-2")).contains(HALF);
         assertThat(gates("ga-1")).as("ring 2 was never reached").contains(Gates.OFF);
-        given().get("/api/v1/rollouts/" + id).then()
+        Tokens.as(Tokens.SRE).get("/api/v1/rollouts/" + id).then()
                 .body("stateReason", containsString("error-ratio on ring 1 0.5 > rollback 0.2"));
     }
 
@@ -153,7 +153,7 @@ class RolloutEndToEndTest {
     @Test
     void anIncidentOnARingBlocksTheRolloutAndClosingItUnblocks() {
         // Given an incident on ring 0
-        String incident = given().contentType(ContentType.JSON)
+        String incident = Tokens.as(Tokens.SRE).contentType(ContentType.JSON)
                 .body(Map.of("ring", 0, "severity", "sev2", "title", "Login errors", "openedBy", "sre-bob"))
                 .post("/api/v1/incidents").then().statusCode(201).extract().path("id");
 
@@ -162,14 +162,14 @@ class RolloutEndToEndTest {
 
         // Then it waits, touching nothing
         await().atMost(Duration.ofSeconds(30)).until(() -> state(id).equals("blocked"));
-        given().get("/api/v1/rollouts/" + id).then().body("stateReason", containsString("Login errors"));
+        Tokens.as(Tokens.SRE).get("/api/v1/rollouts/" + id).then().body("stateReason", containsString("Login errors"));
         assertThat(gates("qa-1")).contains(Gates.OFF.withEnabled(true));
 
         // And closing the incident lets it carry on by itself
-        given().contentType(ContentType.JSON).body(Map.of("closedBy", "sre-bob"))
+        Tokens.as(Tokens.SRE).contentType(ContentType.JSON).body(Map.of("closedBy", "sre-bob"))
                 .post("/api/v1/incidents/" + incident + "/close").then().statusCode(200);
         await().atMost(Duration.ofSeconds(90)).until(() -> state(id).equals("completed"));
-        given().get("/api/v1/rollouts/" + id).then()
+        Tokens.as(Tokens.SRE).get("/api/v1/rollouts/" + id).then()
                 .body("timeline.type", org.hamcrest.Matchers.hasItems("blocked", "unblocked", "completed"));
     }
 }

@@ -16,7 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
-import static io.restassured.RestAssured.given;
+import dev.ripple.testing.Tokens;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
@@ -38,16 +38,16 @@ class TopologyReloadTest {
     @AfterEach
     void restore() throws IOException {
         Files.writeString(RING_1, original);
-        given().post("/api/v1/topology/reload").then().statusCode(200);
+        Tokens.as(Tokens.ADMIN).post("/api/v1/topology/reload").then().statusCode(200);
     }
 
     @Test
     void refusesABrokenTreeAndKeepsServingTheLastGoodOne() throws IOException {
-        String version = given().get("/api/v1/topology").then().extract().path("version");
+        String version = Tokens.as(Tokens.ADMIN).get("/api/v1/topology").then().extract().path("version");
         Files.writeString(RING_1, original.replace("url: sandbox://ea-2", "url: htp:/nowhere")
                 .replace("bake: 30m", "bake: soon"));
 
-        given().post("/api/v1/topology/reload").then().statusCode(422)
+        Tokens.as(Tokens.ADMIN).post("/api/v1/topology/reload").then().statusCode(422)
                 .contentType("application/problem+json")
                 .body("code", equalTo("rings-invalid"))
                 .body("problems", hasSize(2))
@@ -56,11 +56,11 @@ class TopologyReloadTest {
                 .body("problems.path", hasItem("policy.bake"))
                 .body("problems.text", hasItem(containsString("topology/ring-1.yaml:")));
 
-        given().get("/api/v1/topology").then().statusCode(200)
+        Tokens.as(Tokens.ADMIN).get("/api/v1/topology").then().statusCode(200)
                 .body("version", equalTo(version))
                 .body("rings[2].cells.id", equalTo(List.of("ea-1", "ea-2", "ea-3")));
-        given().get("/api/v1/topology/reload").then().body("applied", equalTo(false));
-        given().get("/q/health/ready").then().statusCode(200)
+        Tokens.as(Tokens.ADMIN).get("/api/v1/topology/reload").then().body("applied", equalTo(false));
+        Tokens.as(Tokens.ADMIN).get("/q/health/ready").then().statusCode(200)
                 .body("checks.find { it.name == 'rings' }.data.lastReload", containsString("refused"));
     }
 
@@ -74,37 +74,37 @@ class TopologyReloadTest {
                 """);
 
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
-                given().get("/api/v1/topology").then().body("rings[2].cells.id",
+                Tokens.as(Tokens.ADMIN).get("/api/v1/topology").then().body("rings[2].cells.id",
                         equalTo(List.of("ea-1", "ea-2", "ea-3", "ea-4"))));
         // The sandbox fleet follows the topology, and Ripple reads a new cell without waiting for a refresh.
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
-                given().get("/api/v1/cells/ea-4").then().body("reachability.status", equalTo("reachable")));
+                Tokens.as(Tokens.ADMIN).get("/api/v1/cells/ea-4").then().body("reachability.status", equalTo("reachable")));
     }
 
     @Test
     void validatesAProposedTreeWithoutApplyingIt() throws IOException {
         Map<String, String> files = shippedTree();
-        String version = given().get("/api/v1/topology").then().extract().path("version");
+        String version = Tokens.as(Tokens.ADMIN).get("/api/v1/topology").then().extract().path("version");
 
-        given().contentType(ContentType.JSON).body(Map.of("files", files)).post("/api/v1/topology/validate")
+        Tokens.as(Tokens.ADMIN).contentType(ContentType.JSON).body(Map.of("files", files)).post("/api/v1/topology/validate")
                 .then().statusCode(200).body("valid", equalTo(true)).body("cells", equalTo(15));
 
         files.put("flags/new_search_ui.yaml", files.get("flags/new_search_ui.yaml").replace("check: error-ratio",
                 "check: error-rate"));
-        given().contentType(ContentType.JSON).body(Map.of("files", files)).post("/api/v1/topology/validate")
+        Tokens.as(Tokens.ADMIN).contentType(ContentType.JSON).body(Map.of("files", files)).post("/api/v1/topology/validate")
                 .then().statusCode(200).body("valid", equalTo(false))
                 .body("problems[0].file", equalTo("flags/new_search_ui.yaml"))
                 .body("problems[0].reason", containsString("error-rate"));
-        given().get("/api/v1/topology").then().body("version", equalTo(version));
+        Tokens.as(Tokens.ADMIN).get("/api/v1/topology").then().body("version", equalTo(version));
     }
 
     @Test
     void refusesAMalformedValidationRequest() {
-        given().contentType(ContentType.JSON).body("{\"files\": [").post("/api/v1/topology/validate")
+        Tokens.as(Tokens.ADMIN).contentType(ContentType.JSON).body("{\"files\": [").post("/api/v1/topology/validate")
                 .then().statusCode(400).contentType("application/problem+json").body("code", equalTo("malformed-body"));
-        given().contentType(ContentType.JSON).body("{}").post("/api/v1/topology/validate")
+        Tokens.as(Tokens.ADMIN).contentType(ContentType.JSON).body("{}").post("/api/v1/topology/validate")
                 .then().statusCode(400).body("code", equalTo("malformed-body"));
-        given().contentType(ContentType.JSON).body(Map.of("files", Map.of("../etc/passwd", "x")))
+        Tokens.as(Tokens.ADMIN).contentType(ContentType.JSON).body(Map.of("files", Map.of("../etc/passwd", "x")))
                 .post("/api/v1/topology/validate").then().statusCode(400).body("code", equalTo("bad-parameter"));
     }
 
