@@ -5,6 +5,8 @@ import dev.ripple.audit.AuditRequest;
 import dev.ripple.auth.Access;
 import dev.ripple.auth.AccessDenied;
 import dev.ripple.auth.Principal;
+import dev.ripple.auth.RateLimitExceeded;
+import dev.ripple.auth.RateLimiter;
 import dev.ripple.auth.Role;
 import dev.ripple.cache.FleetFlags;
 import dev.ripple.chatops.ChatReply.Refusal;
@@ -35,8 +37,8 @@ import java.util.Optional;
 
 /**
  * Runs chat commands for a chat user, through the same services the REST API calls and under the same role rules
- * ({@link Access}): reads need a viewer, changes and rollout operations an engineer, {@code --immediate} and
- * incidents an SRE. Never throws: every outcome, refusals included, is a {@link ChatReply}. Every command that would
+ * ({@link Access}): reads need a viewer, changes, plans and rollout operations an engineer, {@code --immediate} and
+ * incidents an SRE; changes count against the chat user's rate limit, whichever bot relays them. Never throws: every outcome, refusals included, is a {@link ChatReply}. Every command that would
  * change something is recorded in the audit log, whether it ran or was refused.
  */
 @ApplicationScoped
@@ -50,14 +52,16 @@ public class ChatCommands {
     private final FleetFlags flags;
     private final TopologyService topology;
     private final AuditLog audit;
+    private final RateLimiter limiter;
 
     ChatCommands(RolloutService rollouts, IncidentService incidents, FleetFlags flags, TopologyService topology,
-                 AuditLog audit) {
+                 AuditLog audit, RateLimiter limiter) {
         this.rollouts = rollouts;
         this.incidents = incidents;
         this.flags = flags;
         this.topology = topology;
         this.audit = audit;
+        this.limiter = limiter;
     }
 
     /**
@@ -115,6 +119,7 @@ public class ChatCommands {
         }
         if (command instanceof ChatCommand.RolloutOperation op) {
             Access.require(principal, Role.ENGINEER, op.operation().wireName() + " a rollout");
+            limiter.acquire(principal.name());
             rollout(op.id());
             Rollout after = rollouts.operate(op.id(), op.operation(), principal.name(), op.reason());
             return ChatReply.ok(command, Replies.operated(after, op.operation(), principal.name()))
@@ -127,12 +132,15 @@ public class ChatCommands {
         }
         if (command instanceof ChatCommand.IncidentOpen open) {
             Access.require(principal, Role.SRE, "open an incident");
+            limiter.acquire(principal.name());
             String title = open.title() != null ? open.title() : "opened from chat by " + principal.name();
-            Incident opened = incidents.open(open.ring(), open.severity(), title, open.link(), principal.name());
+            Incident opened = incidents.open(open.ring(), open.severity(), title, open.link(), principal.name(),
+                    idempotencyKey).incident();
             return ChatReply.ok(command, Replies.incidentOpened(opened)).withIncident(opened.id());
         }
         ChatCommand.IncidentClose close = (ChatCommand.IncidentClose) command;
         Access.require(principal, Role.SRE, "close an incident");
+        limiter.acquire(principal.name());
         Incident closed = incidents.close(close.id(), principal.name());
         return ChatReply.ok(command, Replies.incidentClosed(closed)).withIncident(closed.id());
     }
@@ -140,9 +148,11 @@ public class ChatCommands {
     private ChatReply change(Principal principal, ChatCommand.FeatureChange change, String idempotencyKey) {
         Mode mode = change.immediate() ? Mode.IMMEDIATE : Mode.GRADUAL;
         if (change.dryRun()) {
-            Access.require(principal, Role.VIEWER, "see a rollout's plan");
+            // As the rollout API's dry run: a plan is asked for by those who may start one.
+            Access.require(principal, Role.ENGINEER, "ask for a rollout's plan");
         } else {
             Access.requireToStart(principal, mode);
+            limiter.acquire(principal.name());
         }
         int upTo = !change.cells().isEmpty() ? Ring.QUARANTINE_ID
                 : change.ring() != null ? change.ring() : rollouts.outermostRing();
@@ -176,6 +186,10 @@ public class ChatCommands {
     private static Refusal refusal(RuntimeException e, ChatCommand command) {
         if (e instanceof Refused r) {
             return new Refusal(r.code, r.status, "Refused: " + r.getMessage(), Map.of());
+        }
+        if (e instanceof RateLimitExceeded r) {
+            return new Refusal("rate-limited", 429, "Refused: " + r.getMessage(), Map.of("retryAfterSeconds",
+                    r.retryAfterSeconds()));
         }
         if (e instanceof AccessDenied d) {
             return new Refusal("forbidden", 403, "Not allowed: " + d.getMessage(), Map.of("neededRole",

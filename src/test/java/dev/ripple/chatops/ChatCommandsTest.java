@@ -104,6 +104,16 @@ class ChatCommandsTest {
     }
 
     @Test
+    void aViewerCannotAskForAPlanEither() {
+        // When
+        ChatReply reply = as("vera", "feature set new_search_ui 25 --actors --dry-run");
+
+        // Then
+        assertThat(reply.text()).isEqualTo("Not allowed: vera may not ask for a rollout's plan: that needs the"
+                + " engineer role");
+    }
+
+    @Test
     void aViewerCannotOperateOnARollout() {
         // Given
         long id = as("alice", "feature set new_search_ui 25 --actors --ring=1").rolloutId();
@@ -289,7 +299,7 @@ class ChatCommandsTest {
     @Test
     void aDryRunShowsThePlanAndStartsNothing() {
         // When
-        ChatReply reply = as("vera", "feature set new_search_ui 25 --actors --ring=1 --dry-run");
+        ChatReply reply = as("alice", "feature set new_search_ui 25 --actors --ring=1 --dry-run");
 
         // Then
         assertThat(reply.ok()).as(reply.text()).isTrue();

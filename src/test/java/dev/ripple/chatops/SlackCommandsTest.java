@@ -214,8 +214,8 @@ class SlackCommandsTest {
         assertThat(first.text()).startsWith("Rollout ");
         long id = rollouts.activeFor("new_search_ui").orElseThrow();
 
-        // When Slack retries it: the same body, signed anew
-        long ts = now();
+        // When Slack retries it, a few seconds on: the same body, signed anew
+        long ts = now() + 3;
         Response retry = request(body).header("X-Slack-Request-Timestamp", Long.toString(ts))
                 .header("X-Slack-Signature", sign(SECRET, ts, body)).header("X-Slack-Retry-Num", "1")
                 .header("X-Slack-Retry-Reason", "http_timeout").post(PATH);
