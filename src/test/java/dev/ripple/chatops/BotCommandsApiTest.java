@@ -1,15 +1,10 @@
 package dev.ripple.chatops;
 
-import dev.ripple.rollout.RolloutService;
-import dev.ripple.sandbox.SandboxFleet;
 import dev.ripple.testing.Tokens;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
 import io.restassured.http.ContentType;
 import io.restassured.response.ValidatableResponse;
-import jakarta.inject.Inject;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -27,23 +22,9 @@ import static org.hamcrest.Matchers.startsWith;
  * command ran, a problem document with the REST API's code when it did not.
  */
 @QuarkusTest
-class BotCommandsApiTest {
+class BotCommandsApiTest extends OnTheSandbox {
     private static final String PATH = "/api/v1/chatops/command";
 
-    @Inject
-    RolloutService rollouts;
-    @Inject
-    SandboxFleet fleet;
-
-    @BeforeEach
-    void freshFleet() {
-        fleet.reset();
-    }
-
-    @AfterEach
-    void endActiveRollouts() {
-        Cleanup.abortActiveRollouts(rollouts);
-    }
 
     private static ValidatableResponse bot(String user, String text) {
         return Tokens.as(Tokens.BOT).contentType(ContentType.JSON).body(Map.of("user", user, "text", text))
@@ -133,12 +114,13 @@ class BotCommandsApiTest {
         // Given
         long id = bot("alice", "feature set new_search_ui 25 --actors --ring=1").statusCode(200).extract()
                 .jsonPath().getLong("rolloutId");
+        bot("alice", "rollout abort " + id).statusCode(200);
 
         // When
         ValidatableResponse answer = bot("alice", "rollout resume " + id);
 
         // Then
-        answer.statusCode(409).body("code", equalTo("operation-not-allowed")).body("state", notNullValue());
+        answer.statusCode(409).body("code", equalTo("operation-not-allowed")).body("state", equalTo("aborted"));
     }
 
     @Test

@@ -5,9 +5,7 @@ import dev.ripple.auth.Channel;
 import dev.ripple.cache.CacheRefresher;
 import dev.ripple.incidents.IncidentService;
 import dev.ripple.rollout.Rollout;
-import dev.ripple.rollout.RolloutService;
 import dev.ripple.rollout.RolloutState;
-import dev.ripple.sandbox.SandboxFleet;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
@@ -29,32 +27,26 @@ import static org.awaitility.Awaitility.await;
  */
 @QuarkusTest
 @TestProfile(ChatOpsProfile.class)
-class ChatCommandsTest {
+class ChatCommandsTest extends OnTheSandbox {
     @Inject
     ChatCommands commands;
     @Inject
     ChatUsers users;
     @Inject
-    RolloutService rollouts;
-    @Inject
     IncidentService incidents;
-    @Inject
-    SandboxFleet fleet;
     @Inject
     CacheRefresher refresher;
     @Inject
     RecordingAuditLog audit;
 
     @BeforeEach
-    void freshFleet() {
-        fleet.reset();
+    void freshCache() {
         refresher.readAllNow().await().atMost(Duration.ofSeconds(20));
         audit.clear();
     }
 
     @AfterEach
-    void endWhatIsLeft() {
-        Cleanup.abortActiveRollouts(rollouts);
+    void closeIncidents() {
         Cleanup.closeIncidents(incidents);
     }
 
@@ -284,6 +276,7 @@ class ChatCommandsTest {
     void anOperationThatDoesNotFitTheStateIsRefusedWithTheState() {
         // Given
         long id = as("alice", "feature set new_search_ui 25 --actors").rolloutId();
+        as("alice", "rollout abort " + id);
 
         // When
         ChatReply reply = as("alice", "rollout resume " + id);
@@ -291,7 +284,7 @@ class ChatCommandsTest {
         // Then
         assertThat(reply.refusal().code()).isEqualTo("operation-not-allowed");
         assertThat(reply.text()).startsWith("Refused: ");
-        assertThat(reply.refusal().details()).containsKey("state");
+        assertThat(reply.refusal().details()).containsEntry("state", "aborted");
     }
 
     // ---- replies -------------------------------------------------------------------------------------------------

@@ -1,14 +1,9 @@
 package dev.ripple.chatops;
 
-import dev.ripple.rollout.RolloutService;
-import dev.ripple.sandbox.SandboxFleet;
 import dev.ripple.testing.LogCapture;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
-import jakarta.inject.Inject;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -31,23 +26,9 @@ import static org.hamcrest.Matchers.equalTo;
  * secret. Only correctly signed, recent, first-seen requests run; everything else is 401 {@code invalid-signature}.
  */
 @QuarkusTest
-class SlackCommandsTest {
+class SlackCommandsTest extends OnTheSandbox {
     private static final SlackClient SLACK = new SlackClient();
 
-    @Inject
-    RolloutService rollouts;
-    @Inject
-    SandboxFleet fleet;
-
-    @BeforeEach
-    void freshFleet() {
-        fleet.reset();
-    }
-
-    @AfterEach
-    void endActiveRollouts() {
-        Cleanup.abortActiveRollouts(rollouts);
-    }
 
     @AfterAll
     static void closeSlack() {

@@ -1,14 +1,11 @@
 package dev.ripple.chatops;
 
-import dev.ripple.rollout.RolloutService;
-import dev.ripple.sandbox.SandboxFleet;
 import dev.ripple.testing.LogCapture;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -26,25 +23,15 @@ import static org.hamcrest.Matchers.equalTo;
  */
 @QuarkusTest
 @TestProfile(ChatOpsProfile.class)
-class SlackLateReplyTest {
+class SlackLateReplyTest extends OnTheSandbox {
     private static final SlackClient SLACK = new SlackClient();
 
     @Inject
     RecordingAuditLog audit;
-    @Inject
-    RolloutService rollouts;
-    @Inject
-    SandboxFleet fleet;
-
-    @BeforeEach
-    void freshFleet() {
-        fleet.reset();
-    }
 
     @AfterEach
-    void endActiveRollouts() {
+    void releaseTheAuditLog() {
         audit.release();
-        Cleanup.abortActiveRollouts(rollouts);
     }
 
     @AfterAll
