@@ -12,7 +12,7 @@ import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 class ArchitectureTest {
     /** The packages that own tables; everything else asks them. */
     private static final String[] PERSISTENCE_PACKAGES = {"dev.ripple.cache..", "dev.ripple.incidents..",
-            "dev.ripple.rollout.store..", "dev.ripple.audit..", "dev.ripple.auth.."};
+            "dev.ripple.rollout.store..", "dev.ripple.audit..", "dev.ripple.auth..", "dev.ripple.chatops.."};
 
     private static final JavaClasses RIPPLE = new ClassFileImporter()
             .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)

@@ -34,6 +34,10 @@ public enum ErrorCode {
     RATE_LIMITED(429, "Too many changes"),
     UNKNOWN_TOKEN(404, "Unknown token"),
     TOKEN_NOT_REVOCABLE(409, "Token cannot be revoked through the API"),
+    IDEMPOTENCY_KEY_IN_USE(409, "A request with this idempotency key is still running"),
+    INVALID_COMMAND(400, "Invalid chat command"),
+    INVALID_SIGNATURE(401, "Invalid Slack signature"),
+    CHATOPS_NOT_CONFIGURED(503, "ChatOps not configured"),
     NOT_READY(503, "Not ready"),
     INTERNAL_ERROR(500, "Internal error");
 
@@ -51,6 +55,11 @@ public enum ErrorCode {
 
     public String title() {
         return title;
+    }
+
+    /** The code whose wire form is {@code code}, if any. */
+    public static java.util.Optional<ErrorCode> fromCode(String code) {
+        return java.util.Arrays.stream(values()).filter(c -> c.code().equals(code)).findFirst();
     }
 
     /** The stable wire form: {@code unknown-flag}. */

@@ -1,6 +1,7 @@
 package dev.ripple.api;
 
 import dev.ripple.cache.CacheRefresher;
+import dev.ripple.flags.FlagDefinition;
 import io.smallrye.mutiny.Uni;
 import jakarta.annotation.security.RolesAllowed;
 import dev.ripple.auth.Role;
@@ -18,15 +19,12 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
-import java.util.regex.Pattern;
 
 @Path("/api/v1/flags")
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "flags", description = "Every flag's state across the fleet, from the per-cell cache")
 @RolesAllowed(Role.Names.VIEWER)
 public class FlagsResource {
-    private static final Pattern FLAG_NAME = Pattern.compile("[a-z0-9_]{1,100}");
-
     private final StateViews views;
     private final CacheRefresher refresher;
 
@@ -57,7 +55,7 @@ public class FlagsResource {
                              @Parameter(description = "read every cell now instead of answering from the cache")
                              @QueryParam("fresh") String fresh,
                              @Context Request request, @Context HttpHeaders headers) {
-        if (!FLAG_NAME.matcher(name).matches()) {
+        if (!FlagDefinition.isFlagName(name)) {
             throw new ApiException(ErrorCode.BAD_PARAMETER, "'" + name + "' is not a flag name (lowercase letters, "
                     + "digits and underscores)", java.util.Map.of("parameter", "name"));
         }

@@ -151,13 +151,17 @@ public class ProblemMapper {
     }
 
     static Response problem(ErrorCode code, String detail, UriInfo uri, Map<String, Object> extensions) {
+        return problem(code, detail, uri.getPath(), extensions);
+    }
+
+    static Response problem(ErrorCode code, String detail, String path, Map<String, Object> extensions) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("type", "urn:ripple:problem:" + code.code());
         body.put("title", code.title());
         body.put("status", code.status());
         body.put("code", code.code());
         body.put("detail", detail);
-        body.put("instance", uri.getPath());
+        body.put("instance", path);
         body.putAll(extensions);
         return Response.status(code.status()).type(PROBLEM_JSON).entity(body).build();
     }

@@ -194,9 +194,6 @@ public class RolloutsResource {
         if (body.upToRing() != null && !cells.isEmpty()) {
             throw new ApiException(ErrorCode.CONTRADICTORY_OPTIONS, "give either upToRing or cells, not both");
         }
-        if (body.rolloutIssue() != null && !body.rolloutIssue().matches("^https?://\\S+$")) {
-            throw new ApiException(ErrorCode.BAD_PARAMETER, "rolloutIssue must be an http(s) URL");
-        }
         String key = keyHeader != null && !keyHeader.isBlank() ? keyHeader : body.idempotencyKey();
         if (key != null && (key.isBlank() || key.length() > 200)) {
             throw new ApiException(ErrorCode.BAD_PARAMETER, "an idempotency key is 1 to 200 characters");

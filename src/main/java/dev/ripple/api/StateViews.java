@@ -4,11 +4,13 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ripple.cache.CellState;
 import dev.ripple.cache.CellStateCache;
+import dev.ripple.cache.FleetFlags;
 import dev.ripple.cells.CellGateway;
 import dev.ripple.flags.FlagDefinition;
 import dev.ripple.flags.Gates;
 import dev.ripple.health.CheckRule;
 import dev.ripple.health.RolloutPolicy;
+import dev.ripple.platform.Durations;
 import dev.ripple.platform.Sha256;
 import dev.ripple.topology.Cell;
 import dev.ripple.topology.Ring;
@@ -21,12 +23,8 @@ import jakarta.ws.rs.core.EntityTag;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -43,19 +41,22 @@ import static dev.ripple.api.Views.*;
  */
 @ApplicationScoped
 class StateViews {
-    private static final String UNSET = "unset";
+    private static final String UNSET = FleetFlags.UNSET;
 
     private final TopologyService topology;
     private final CellStateCache cache;
     private final CellGateway gateway;
+    private final FleetFlags fleetFlags;
     private final ObjectMapper json;
     private final Map<String, Rendered> flagMemo = new ConcurrentHashMap<>();
     private volatile Rendered listMemo;
 
-    StateViews(TopologyService topology, CellStateCache cache, CellGateway gateway, ObjectMapper json) {
+    StateViews(TopologyService topology, CellStateCache cache, CellGateway gateway, FleetFlags fleetFlags,
+               ObjectMapper json) {
         this.topology = topology;
         this.cache = cache;
         this.gateway = gateway;
+        this.fleetFlags = fleetFlags;
         this.json = json;
     }
 
@@ -116,34 +117,25 @@ class StateViews {
     }
 
     private Rendered renderFlag(Topology t, String name, boolean fresh, long version) {
+        FleetFlags.Flag flag = fleetFlags.flag(t, name).orElseThrow(() -> new ApiException(ErrorCode.UNKNOWN_FLAG,
+                "no flag '" + name + "' is defined in rings/ or set on any cell", Map.of("flag", name)));
         Sha256 signature = Sha256.start().add(t.version()).add(name);
-        boolean known = t.flag(name).isPresent();
-        int stale = 0;
         List<RingFlagView> rings = new ArrayList<>();
-        for (Ring ring : t.rings()) {
+        for (FleetFlags.RingFlag ring : flag.rings()) {
             List<CellFlagView> cells = new ArrayList<>(ring.cells().size());
-            Tally tally = new Tally();
-            int ringStale = 0;
-            for (Cell cell : ring.cells()) {
-                CellState state = cache.getOrNeverRead(cell.id());
-                Gates gates = state.flags().get(name);
-                known |= gates != null;
-                ringStale += state.stale() ? 1 : 0;
-                tally.add(gates);
-                signature.add(cell.id()).add(gates == null ? UNSET : gates.toString()).add(state.stale())
+            for (FleetFlags.CellFlag cell : ring.cells()) {
+                Gates gates = cell.gates();
+                CellState state = cell.state();
+                signature.add(cell.cell()).add(gates == null ? UNSET : gates.toString()).add(state.stale())
                         .add(state.error());
-                cells.add(new CellFlagView(cell.id(), gates != null,
+                cells.add(new CellFlagView(cell.cell(), gates != null,
                         gates == null ? UNSET : gates.state().wireName(), describe(gates), gatesView(gates),
                         state.readAt(), state.stale(), state.error()));
             }
-            stale += ringStale;
-            rings.add(new RingFlagView(ring.id(), ring.name(), tally.summary(ring, ringStale), cells));
+            rings.add(new RingFlagView(ring.ring().id(), ring.ring().name(), summary(ring.summary()), cells));
         }
-        if (!known) {
-            throw new ApiException(ErrorCode.UNKNOWN_FLAG, "no flag '" + name + "' is defined in rings/ or set on "
-                    + "any cell", Map.of("flag", name));
-        }
-        FlagView view = new FlagView(name, t.flag(name).map(StateViews::definition).orElse(null), fresh, stale, rings);
+        FlagView view = new FlagView(name, flag.definition().map(StateViews::definition).orElse(null), fresh,
+                flag.staleCells(), rings);
         return new Rendered(version, t.version(), write(view), etag(signature));
     }
 
@@ -154,34 +146,10 @@ class StateViews {
         if (match == null && memo != null && memo.cacheVersion == version && memo.topologyVersion.equals(t.version())) {
             return memo;
         }
-        String needle = match == null ? null : match.toLowerCase(Locale.ROOT);
-        TreeMap<String, Map<Integer, Tally>> tallies = new TreeMap<>();
-        t.flags().keySet().forEach(n -> tallies.put(n, new HashMap<>()));
-        Map<Integer, Integer> staleByRing = new HashMap<>();
-        for (Ring ring : t.rings()) {
-            for (Cell cell : ring.cells()) {
-                CellState state = cache.getOrNeverRead(cell.id());
-                if (state.stale()) {
-                    staleByRing.merge(ring.id(), 1, Integer::sum);
-                }
-                state.flags().forEach((n, g) -> tallies.computeIfAbsent(n, k -> new HashMap<>())
-                        .computeIfAbsent(ring.id(), k -> new Tally()).add(g));
-            }
-        }
-        List<FlagSummaryView> flags = new ArrayList<>();
-        tallies.forEach((n, byRing) -> {
-            if (needle != null && !n.contains(needle)) {
-                return;
-            }
-            List<RingSummary> rings = new ArrayList<>();
-            for (Ring ring : t.rings()) {
-                rings.add(byRing.getOrDefault(ring.id(), new Tally())
-                        .summary(ring, staleByRing.getOrDefault(ring.id(), 0)));
-            }
-            FlagDefinition d = t.flags().get(n);
-            flags.add(new FlagSummaryView(n, d != null, d == null ? null : d.type().wireName(),
-                    d == null ? null : d.owner(), rings));
-        });
+        List<FlagSummaryView> flags = fleetFlags.list(t, match).stream().map(f -> new FlagSummaryView(f.name(),
+                f.definition() != null, f.definition() == null ? null : f.definition().type().wireName(),
+                f.definition() == null ? null : f.definition().owner(),
+                f.rings().stream().map(StateViews::summary).toList())).toList();
         byte[] body = write(new FlagListView(flags.size(), flags));
         Rendered rendered = new Rendered(version, t.version(), body, etag(Sha256.start().add(t.version()).add(body)));
         if (match == null) {
@@ -204,7 +172,7 @@ class StateViews {
             }
             RolloutPolicy defaults = ring.policy().defaults();
             rings.add(new RingView(ring.id(), ring.name(), ring.isQuarantine(), ring.policy().skipGradual(),
-                    defaults.bake().map(StateViews::duration).orElse(null), checks(defaults), cells));
+                    defaults.bake().map(Durations::format).orElse(null), checks(defaults), cells));
         }
         TopologyView view = new TopologyView(t.version(), topology.loadedAt(), topology.directory().toString(), rings);
         return new Rendered(cache.version(), t.version(), write(view), etag(signature));
@@ -245,7 +213,7 @@ class StateViews {
     }
 
     private static String describe(Gates gates) {
-        return gates == null ? UNSET : gates.describe();
+        return FleetFlags.describe(gates);
     }
 
     private static GatesView gatesView(Gates g) {
@@ -260,35 +228,13 @@ class StateViews {
         Map<String, String> links = new TreeMap<>();
         d.links().forEach((k, v) -> links.put(k, v.toString()));
         return new DefinitionView(d.owner(), d.type().wireName(), d.description(), d.group(), d.defaultEnabled(),
-                links, d.rollout().bake().map(StateViews::duration).orElse(null), checks(d.rollout()));
+                links, d.rollout().bake().map(Durations::format).orElse(null), checks(d.rollout()));
     }
 
     private static List<CheckRuleView> checks(RolloutPolicy policy) {
         return policy.checks().stream()
                 .map((CheckRule r) -> new CheckRuleView(r.check(), r.halt(), r.rollback().orElse(null)))
                 .toList();
-    }
-
-    /** {@code 1h30m}, the way rings/ writes durations. */
-    static String duration(Duration d) {
-        StringBuilder s = new StringBuilder();
-        long seconds = d.getSeconds();
-        if (seconds / 86400 > 0) {
-            s.append(seconds / 86400).append('d');
-        }
-        if (seconds % 86400 / 3600 > 0) {
-            s.append(seconds % 86400 / 3600).append('h');
-        }
-        if (seconds % 3600 / 60 > 0) {
-            s.append(seconds % 3600 / 60).append('m');
-        }
-        if (seconds % 60 > 0) {
-            s.append(seconds % 60).append('s');
-        }
-        if (d.toMillisPart() > 0) {
-            s.append(d.toMillisPart()).append("ms");
-        }
-        return s.isEmpty() ? "0s" : s.toString();
     }
 
     private byte[] write(Object view) {
@@ -299,26 +245,8 @@ class StateViews {
         }
     }
 
-    /** Counts the values one flag holds across a ring's cells; cells never counted are "unset". */
-    private static final class Tally {
-        private final Map<String, Integer> counts = new LinkedHashMap<>();
-        private int cells;
-
-        void add(Gates gates) {
-            counts.merge(describe(gates), 1, Integer::sum);
-            cells++;
-        }
-
-        RingSummary summary(Ring ring, int stale) {
-            int total = ring.cells().size();
-            if (cells < total) {
-                counts.merge(UNSET, total - cells, Integer::sum);
-            }
-            boolean uniform = counts.size() <= 1;
-            String value = counts.isEmpty() ? UNSET : uniform ? counts.keySet().iterator().next() : "mixed";
-            List<ValueCount> breakdown = uniform ? List.of() : counts.entrySet().stream()
-                    .sorted(Map.Entry.<String, Integer>comparingByValue().reversed())
-                    .map(e -> new ValueCount(e.getKey(), e.getValue())).toList();
-            return new RingSummary(ring.id(), ring.name(), uniform, value, total, stale, breakdown);
-        }
-    }}
+    private static RingSummary summary(FleetFlags.RingSummary s) {
+        return new RingSummary(s.ring(), s.name(), s.uniform(), s.value(), s.cells(), s.staleCells(),
+                s.breakdown().stream().map(v -> new ValueCount(v.value(), v.cells())).toList());
+    }
+}

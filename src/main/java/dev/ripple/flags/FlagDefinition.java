@@ -4,6 +4,7 @@ import dev.ripple.health.RolloutPolicy;
 
 import java.net.URI;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * A flag as declared in {@code rings/flags/NAME.yaml}: who owns it, what it is for, and how it may be rolled out.
@@ -20,7 +21,14 @@ public record FlagDefinition(String name,
                              boolean defaultEnabled,
                              Map<String, URI> links,
                              RolloutPolicy rollout) {
+    private static final Pattern NAME = Pattern.compile("[a-z0-9_]{1,100}");
+
     public FlagDefinition {
         links = Map.copyOf(links);
+    }
+
+    /** Whether {@code text} can name a flag on a cell: lowercase letters, digits and underscores, 100 at most. */
+    public static boolean isFlagName(String text) {
+        return text != null && NAME.matcher(text).matches();
     }
 }

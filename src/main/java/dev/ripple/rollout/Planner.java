@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.OptionalInt;
 import java.util.Map;
 
 /**
@@ -28,7 +29,7 @@ public final class Planner {
         if (!request.cells().isEmpty()) {
             return List.of(targeted(topology, request, flag));
         }
-        List<Ring> normal = topology.rings().stream().filter(r -> !r.isQuarantine()).toList();
+        List<Ring> normal = normalRings(topology);
         if (normal.isEmpty()) {
             throw new RolloutRejected("ring-out-of-range", "rings/ has no ring outside quarantine");
         }
@@ -59,6 +60,16 @@ public final class Planner {
                     + (request.mode() == Mode.GRADUAL ? " (rings marked skip-gradual are left out)" : ""));
         }
         return plan;
+    }
+
+    /** The outermost ring a rollout can reach, or empty when {@code rings/} has none outside quarantine. */
+    public static OptionalInt outermostRing(Topology topology) {
+        List<Ring> normal = normalRings(topology);
+        return normal.isEmpty() ? OptionalInt.empty() : OptionalInt.of(normal.get(normal.size() - 1).id());
+    }
+
+    private static List<Ring> normalRings(Topology topology) {
+        return topology.rings().stream().filter(r -> !r.isQuarantine()).toList();
     }
 
     private static PlannedRing targeted(Topology topology, RolloutRequest request, FlagDefinition flag) {

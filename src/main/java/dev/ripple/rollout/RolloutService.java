@@ -98,6 +98,20 @@ public class RolloutService {
         return store.find(id);
     }
 
+    /** The active rollout of a flag, if any. */
+    public Optional<Long> activeFor(String flag) {
+        return store.activeFor(flag);
+    }
+
+    /**
+     * The outermost ring of the current topology, quarantine aside: where a request that names no ring goes.
+     *
+     * @throws RolloutRejected {@code ring-out-of-range} when {@code rings/} has no ring outside quarantine
+     */
+    public int outermostRing() {
+        return Planner.outermostRing(topology.current()).orElseThrow(() -> new RolloutRejected("ring-out-of-range",
+                "rings/ has no ring outside quarantine"));
+    }
 
     public List<RolloutSummary> list(Optional<String> flag, Optional<RolloutState> state, Long beforeId, int limit) {
         return store.list(flag, state, beforeId, limit);
@@ -113,6 +127,9 @@ public class RolloutService {
         }
         if (request.flag() == null || request.flag().isBlank()) {
             throw new RolloutRejected("bad-request", "flag is required");
+        }
+        if (request.issue() != null && !request.issue().matches("^https?://\\S+$")) {
+            throw new RolloutRejected("bad-request", "rolloutIssue must be an http(s) URL");
         }
     }
 

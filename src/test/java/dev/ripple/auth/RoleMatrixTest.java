@@ -40,6 +40,7 @@ class RoleMatrixTest {
     private static final Set<String> ENGINEERS = Set.of("engineer", "sre");
     private static final Set<String> SRES = Set.of("sre");
     private static final Set<String> ADMINS = Set.of("admin");
+    private static final Set<String> BOTS = Set.of("bot");
 
     private record Call(String method, String path, String body, Set<String> allowed) {
         @Override
@@ -75,7 +76,8 @@ class RoleMatrixTest {
                 new Call("POST", "/api/v1/incidents/999999/close", null, SRES),
                 new Call("GET", "/api/v1/tokens", null, ADMINS),
                 new Call("POST", "/api/v1/tokens", "{\"principal\":\"x\",\"roles\":[\"kaiser\"]}", ADMINS),
-                new Call("DELETE", "/api/v1/tokens/tok-000000000000", null, ADMINS));
+                new Call("DELETE", "/api/v1/tokens/tok-000000000000", null, ADMINS),
+                new Call("POST", "/api/v1/chatops/command", "{\"text\":\"matrix\",\"user\":\"alice\"}", BOTS));
     }
 
     private static String rollout(String mode) {

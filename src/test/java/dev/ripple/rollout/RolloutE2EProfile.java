@@ -19,7 +19,7 @@ import java.util.Map;
  * the verdict change within a scrape or two.
  */
 public class RolloutE2EProfile implements QuarkusTestProfile {
-    static final String FLAG = "e2e_flag";
+    public static final String FLAG = "e2e_flag";
     static final Path RINGS = rings();
 
     @Override
@@ -38,25 +38,50 @@ public class RolloutE2EProfile implements QuarkusTestProfile {
 
     /** Starts Prometheus before Ripple, aimed at the port Ripple is about to listen on. */
     public static class PrometheusResource implements QuarkusTestResourceLifecycleManager {
-        static volatile RealPrometheus prometheus;
+        public static volatile RealPrometheus prometheus;
         /** Why there is no Prometheus (the binary is missing on a bare machine); the tests skip with it. */
-        static volatile String missing;
+        public static volatile String missing;
+        private static final String TEST_PORT = "quarkus.http.test-port";
+        private static volatile String randomPort;
 
         @Override
         public Map<String, String> start() {
-            int port = ConfigProvider.getConfig().getOptionalValue("quarkus.http.test-port", Integer.class)
+            int port = ConfigProvider.getConfig().getOptionalValue(TEST_PORT, Integer.class)
                     .orElse(8081);
+            // A random port (-Dquarkus.http.test-port=0, on a shared machine) is not known before Ripple starts:
+            // pick a free one so Prometheus knows what to scrape. The -D system property outranks what a test
+            // resource returns, so it is the one replaced, for this application's run only.
+            Map<String, String> config = new java.util.HashMap<>();
+            if (port == 0) {
+                port = freePort();
+                randomPort = System.getProperty(TEST_PORT);
+                System.setProperty(TEST_PORT, Integer.toString(port));
+            }
             try {
                 prometheus = RealPrometheus.launch("127.0.0.1:" + port, Duration.ofSeconds(1));
             } catch (org.opentest4j.TestAbortedException e) {
                 missing = e.getMessage();
-                return Map.of();
+                return config;
             }
-            return Map.of("ripple.health.prometheus.url", prometheus.url());
+            config.put("ripple.health.prometheus.url", prometheus.url());
+            return config;
+        }
+
+        private static int freePort() {
+            try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1,
+                    java.net.InetAddress.getLoopbackAddress())) {
+                return socket.getLocalPort();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
         }
 
         @Override
         public void stop() {
+            if (randomPort != null) {
+                System.setProperty(TEST_PORT, randomPort);
+                randomPort = null;
+            }
             if (prometheus != null) {
                 prometheus.stop();
             }
