@@ -126,9 +126,22 @@ public class CellStateCache {
         return at.truncatedTo(java.time.temporal.ChronoUnit.MICROS);
     }
 
+    /** Field by field: a refresh that finds a changed cell hashes all its flags, so no text is built per flag. */
     static String hash(Map<String, Gates> flags) {
         Sha256 digest = Sha256.start();
-        flags.forEach((name, gates) -> digest.add(name).add(gates));
+        flags.forEach((name, gates) -> {
+            digest.add(name).add(gates.enabled() ? "on" : "")
+                    .add(percentage(gates.percentageOfActors())).add(percentage(gates.percentageOfTime()))
+                    .add(Integer.toString(gates.actors().size()));
+            gates.actors().forEach(digest::add);
+            digest.add(Integer.toString(gates.groups().size()));
+            gates.groups().forEach(digest::add);
+        });
         return digest.hex(16);
+    }
+
+    /** Percentages are kept normalised, so equal gates give equal text. */
+    private static String percentage(java.math.BigDecimal p) {
+        return p == null ? "" : p.toPlainString();
     }
 }
