@@ -62,6 +62,32 @@ public class CellStateCache {
         });
     }
 
+    /**
+     * Records one flag read on its own (a rollout's snapshot and read-backs): only that flag moves. The cell's other
+     * flags, its read time and its staleness stay as the last full read left them, since only a full read says what
+     * the rest of the cell holds. A cell never fully read is left alone.
+     */
+    public void recordFlag(String cellId, String flag, Optional<Gates> gates, Instant when) {
+        Instant at = storable(when);
+        put(cellId, previous -> {
+            if (previous == null || !previous.everRead()
+                    || java.util.Objects.equals(previous.flags().get(flag), gates.orElse(null))) {
+                return previous;
+            }
+            // The cache no longer matches the last list read: an identical list must be compared again, not assumed
+            // unchanged (it would put the flag back as it was, which is what the cell then holds).
+            lastRead.remove(cellId);
+            TreeMap<String, Gates> flags = new TreeMap<>(previous.flags());
+            if (gates.isPresent()) {
+                flags.put(flag, gates.get());
+            } else {
+                flags.remove(flag);
+            }
+            return new CellState(cellId, flags, previous.readAt(), at, previous.stale(), previous.error(),
+                    previous.staleSince(), hash(flags));
+        });
+    }
+
     /** Records a failed read: the last known flags stay, marked stale with the reason. */
     public CellState recordFailure(String cellId, CellError error, Instant when) {
         Instant at = storable(when);
@@ -100,10 +126,16 @@ public class CellStateCache {
         return drained;
     }
 
+    /** Applies {@code update} atomically; an update that answers the previous state as it was changes nothing. */
     private CellState put(String cellId, java.util.function.UnaryOperator<CellState> update) {
         CellState[] result = new CellState[1];
+        boolean[] moved = new boolean[1];
         states.compute(cellId, (id, previous) -> {
             CellState next = update.apply(previous);
+            if (next == previous) {
+                result[0] = next;
+                return next;
+            }
             boolean changed = previous == null || previous.stale() != next.stale()
                     || !previous.contentHash().equals(next.contentHash())
                     || !java.util.Objects.equals(previous.error(), next.error());
@@ -115,9 +147,13 @@ public class CellStateCache {
                 unsaved.add(id);
             }
             result[0] = next;
+            moved[0] = true;
             return next;
         });
-        version.incrementAndGet();
+        // After the state is in the map: a reader that sees the new version also sees the new state.
+        if (moved[0]) {
+            version.incrementAndGet();
+        }
         return result[0];
     }
 

@@ -1,6 +1,7 @@
 package dev.ripple.cells;
 
 import dev.ripple.flags.GateChange;
+import dev.ripple.flags.Gates;
 import dev.ripple.flags.ObservedFlag;
 import dev.ripple.platform.Backoff;
 import dev.ripple.platform.Failures;
@@ -19,6 +20,7 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -45,6 +47,11 @@ public class CellGateway {
 
     public Uni<CellResult<List<ObservedFlag>>> listFlags(Cell cell) {
         return call(cell, "list", adapter -> adapter.listFlags(cell));
+    }
+
+    /** One flag of a cell ({@link CellAdapter#readFlag}); counted as a {@code list} call, which it is on the wire. */
+    public Uni<CellResult<Optional<Gates>>> readFlag(Cell cell, String flag) {
+        return call(cell, "list", adapter -> adapter.readFlag(cell, flag));
     }
 
     public Uni<CellResult<ObservedFlag>> setGate(Cell cell, String flag, GateChange change) {

@@ -17,6 +17,7 @@ import org.eclipse.microprofile.rest.client.inject.RestClient;
 
 import java.io.IOException;
 import java.util.List;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
@@ -52,13 +53,35 @@ class GitlabCellAdapter implements CellAdapter {
 
     @Override
     public Uni<CellResult<List<ObservedFlag>>> listFlags(Cell cell) {
+        return list(cell, body -> readList(cell.id(), body));
+    }
+
+    private <T> Uni<CellResult<T>> list(Cell cell, java.util.function.Function<byte[], CellResult<T>> read) {
         return withToken(cell, token -> client.list(endpoints.baseUrl(cell), token)
-                .map(response -> {
-                    if (response.getStatus() != 200) {
-                        return CellResult.<List<ObservedFlag>>failed(failure(response));
-                    }
-                    return readList(cell.id(), response.readEntity(byte[].class));
-                }));
+                .map(response -> response.getStatus() != 200 ? CellResult.<T>failed(failure(response))
+                        : read.apply(response.readEntity(byte[].class))));
+    }
+
+    /**
+     * GitLab has no single-flag read: the whole list comes back (28 KB for 200 flags), but only the wanted flag is
+     * built from it. An answer byte-for-byte the same as the last full read is looked up in what that read built.
+     */
+    @Override
+    public Uni<CellResult<Optional<Gates>>> readFlag(Cell cell, String flag) {
+        return list(cell, body -> findFlag(cell.id(), body, flag));
+    }
+
+    private CellResult<Optional<Gates>> findFlag(String cellId, byte[] body, String flag) {
+        LastList last = lastLists.get(cellId);
+        if (last != null && last.length == body.length && last.fingerprint == fingerprint(body)) {
+            return CellResult.ok(last.flags.stream().filter(f -> f.name().equals(flag)).map(ObservedFlag::gates)
+                    .findFirst());
+        }
+        try {
+            return CellResult.ok(GitlabJson.findFlag(json.getFactory(), body, flag).map(ObservedFlag::gates));
+        } catch (IOException | RuntimeException e) {
+            return CellResult.failed(CellError.Kind.BAD_RESPONSE, "could not read the answer: " + e.getMessage());
+        }
     }
 
     /**

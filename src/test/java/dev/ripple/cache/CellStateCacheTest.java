@@ -1,17 +1,22 @@
 package dev.ripple.cache;
 
 import dev.ripple.flags.Gates;
+import dev.ripple.flags.ObservedFlag;
 import org.junit.jupiter.api.Test;
 
 import java.math.BigDecimal;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 class CellStateCacheTest {
+    private static final Instant T0 = Instant.parse("2026-11-21T10:00:00Z");
+    private static final Gates ON = Gates.OFF.withEnabled(true);
 
     @Test
     void theContentHashTellsApartGatesThatShareTheirText() {
@@ -36,6 +41,61 @@ class CellStateCacheTest {
         assertThat(hashes).doesNotHaveDuplicates();
         assertThat(CellStateCache.hash(Map.of("f", gates(false, "25.0", null, Set.of(), Set.of()))))
                 .isEqualTo(hashes.get(2));
+    }
+
+    @Test
+    void aFlagReadOnItsOwnMovesThatFlagOnly() {
+        // Given a cell read in full at 10:00 with flags a (off) and b (on)
+        CellStateCache cache = new CellStateCache();
+        cache.recordRead("c-1", List.of(new ObservedFlag("a", Gates.OFF), new ObservedFlag("b", ON)), T0);
+        CellState before = cache.get("c-1").orElseThrow();
+        long version = cache.version();
+
+        // When flag a is read on its own at 10:01, switched on
+        cache.recordFlag("c-1", "a", Optional.of(ON), T0.plusSeconds(60));
+
+        // Then a is on, b is as it was, and the cell still counts as read in full at 10:00
+        CellState after = cache.get("c-1").orElseThrow();
+        assertThat(after.flags()).containsExactly(Map.entry("a", ON), Map.entry("b", ON));
+        assertThat(after.readAt()).isEqualTo(T0);
+        assertThat(after.lastAttemptAt()).isEqualTo(T0.plusSeconds(60));
+        assertThat(after.contentHash()).isNotEqualTo(before.contentHash())
+                .isEqualTo(CellStateCache.hash(after.flags()));
+        assertThat(cache.version()).isGreaterThan(version);
+    }
+
+    @Test
+    void aFlagReadOnItsOwnAsTheCacheHasItOrOfACellNeverReadChangesNothing() {
+        // Given a cell read in full, and a cell never read
+        CellStateCache cache = new CellStateCache();
+        cache.recordRead("c-1", List.of(new ObservedFlag("a", ON)), T0);
+        CellState before = cache.get("c-1").orElseThrow();
+        long version = cache.version();
+
+        // When a flag is read on its own as the cache already has it, and one of the cell never read
+        cache.recordFlag("c-1", "a", Optional.of(ON), T0.plusSeconds(60));
+        cache.recordFlag("c-2", "a", Optional.of(ON), T0.plusSeconds(60));
+
+        // Then nothing moved
+        assertThat(cache.get("c-1")).containsSame(before);
+        assertThat(cache.get("c-2")).isEmpty();
+        assertThat(cache.version()).isEqualTo(version);
+    }
+
+    @Test
+    void aListIdenticalToTheLastOneReadIsComparedAgainOnceAFlagWasReadOnItsOwn() {
+        // Given a cell read in full with flag a off (the adapter hands back the same list for the same answer)
+        CellStateCache cache = new CellStateCache();
+        List<ObservedFlag> off = List.of(new ObservedFlag("a", Gates.OFF));
+        cache.recordRead("c-1", off, T0);
+        // and flag a read on its own, on, after a rollout
+        cache.recordFlag("c-1", "a", Optional.of(ON), T0.plusSeconds(1));
+
+        // When someone switched it off again by hand and the next refresh gets the very answer of the first read
+        cache.recordRead("c-1", off, T0.plusSeconds(30));
+
+        // Then the cache says off
+        assertThat(cache.get("c-1").orElseThrow().flags()).containsExactly(Map.entry("a", Gates.OFF));
     }
 
     static Gates gates(boolean on, String actorsPct, String timePct, Set<String> actors, Set<String> groups) {
