@@ -10,8 +10,10 @@ import java.io.IOException;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Reads GitLab's feature documents with a streaming parser: a refresh reads every flag of every cell, and building a
@@ -19,6 +21,9 @@ import java.util.TreeSet;
  * skipped, so a newer GitLab does not break older Ripples.
  */
 final class GitlabJson {
+    private static final int MAX_NAMES = 100_000;
+    private static final Map<String, String> NAMES = new ConcurrentHashMap<>();
+
     private GitlabJson() {
     }
 
@@ -87,7 +92,7 @@ final class GitlabJson {
                 if (wanted != null && !textIs(p, wanted)) {
                     other = true;
                 } else {
-                    name = p.getText();
+                    name = canonical(p.getText());
                 }
             } else if ("gates".equals(field) && value == JsonToken.START_ARRAY && !other) {
                 gates = readGates(p);
@@ -139,10 +144,26 @@ final class GitlabJson {
                 }
             }
         }
-        if (!enabled && actorsPct == null && timePct == null && actors == null && groups == null) {
-            return Gates.OFF;
+        if (actorsPct == null && timePct == null && actors == null && groups == null) {
+            return enabled ? Gates.ON : Gates.OFF;
         }
         return new Gates(enabled, actorsPct, timePct, actors, groups);
+    }
+
+    /**
+     * Every cell lists the same few hundred flag names: one copy of each is kept (the cache holds every flag of
+     * every cell), up to a bound that a fleet with sane flag names never reaches.
+     */
+    private static String canonical(String name) {
+        String known = NAMES.get(name);
+        if (known != null) {
+            return known;
+        }
+        if (NAMES.size() >= MAX_NAMES) {
+            return name;
+        }
+        known = NAMES.putIfAbsent(name, name);
+        return known != null ? known : name;
     }
 
     private static TreeSet<String> addAll(TreeSet<String> set, List<String> values) {
