@@ -8,6 +8,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import java.time.Instant;
 import java.util.Collection;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -83,8 +84,11 @@ public class CellStateCache {
             } else {
                 flags.remove(flag);
             }
+            String hash = previous.contentHash().length() == 32
+                    ? rehash(previous.contentHash(), flag, previous.flags().get(flag), gates.orElse(null))
+                    : hash(flags);
             return new CellState(cellId, flags, previous.readAt(), at, previous.stale(), previous.error(),
-                    previous.staleSince(), hash(flags));
+                    previous.staleSince(), hash);
         });
     }
 
@@ -162,22 +166,52 @@ public class CellStateCache {
         return at.truncatedTo(java.time.temporal.ChronoUnit.MICROS);
     }
 
-    /** Field by field: a refresh that finds a changed cell hashes all its flags, so no text is built per flag. */
+    /**
+     * A digest of a cell's flags, to notice real changes cheaply: the sum (modulo 2^128) of one SHA-256 per flag, so
+     * that a change to one flag moves it without rehashing the others ({@link #rehash}).
+     */
     static String hash(Map<String, Gates> flags) {
         Sha256 digest = Sha256.start();
-        flags.forEach((name, gates) -> {
-            digest.add(name).add(gates.enabled() ? "on" : "")
-                    .add(percentage(gates.percentageOfActors())).add(percentage(gates.percentageOfTime()))
-                    .add(Integer.toString(gates.actors().size()));
-            gates.actors().forEach(digest::add);
-            digest.add(Integer.toString(gates.groups().size()));
-            gates.groups().forEach(digest::add);
-        });
-        return digest.hex(16);
+        long[] sum = new long[2];
+        flags.forEach((name, gates) -> add(sum, flagHash(digest, name, gates), false));
+        return hex(sum);
     }
 
-    /** Percentages are kept normalised, so equal gates give equal text. */
-    private static String percentage(java.math.BigDecimal p) {
-        return p == null ? "" : p.toPlainString();
+    /** {@link #hash} of the flags {@code previous} was the hash of, with flag {@code name} changed. */
+    static String rehash(String previous, String name, Gates before, Gates after) {
+        Sha256 digest = Sha256.start();
+        long[] sum = {HexFormat.fromHexDigitsToLong(previous, 0, 16), HexFormat.fromHexDigitsToLong(previous, 16, 32)};
+        if (before != null) {
+            add(sum, flagHash(digest, name, before), true);
+        }
+        if (after != null) {
+            add(sum, flagHash(digest, name, after), false);
+        }
+        return hex(sum);
+    }
+
+    /** Field by field; percentages are kept normalised, so equal gates give equal digests. */
+    private static long[] flagHash(Sha256 digest, String name, Gates gates) {
+        digest.add(name).add(gates.enabled() ? "on" : "")
+                .add(gates.percentageOfActors() == null ? "" : gates.percentageOfActors().toPlainString())
+                .add(gates.percentageOfTime() == null ? "" : gates.percentageOfTime().toPlainString())
+                .add(Integer.toString(gates.actors().size()));
+        gates.actors().forEach(digest::add);
+        digest.add(Integer.toString(gates.groups().size()));
+        gates.groups().forEach(digest::add);
+        return digest.first128();
+    }
+
+    /** {@code sum += value} (or {@code -=}) on 128-bit numbers held as {high, low}. */
+    private static void add(long[] sum, long[] value, boolean subtract) {
+        long low = subtract ? sum[1] - value[1] : sum[1] + value[1];
+        long carry = subtract ? (Long.compareUnsigned(sum[1], value[1]) < 0 ? -1 : 0)
+                : (Long.compareUnsigned(low, sum[1]) < 0 ? 1 : 0);
+        sum[0] = (subtract ? sum[0] - value[0] : sum[0] + value[0]) + carry;
+        sum[1] = low;
+    }
+
+    private static String hex(long[] sum) {
+        return HexFormat.of().toHexDigits(sum[0]) + HexFormat.of().toHexDigits(sum[1]);
     }
 }

@@ -71,6 +71,18 @@ public final class Sha256 {
         return HexFormat.of().formatHex(digest.digest());
     }
 
+    /** The digest's first 16 bytes as two big-endian longs; the digest then starts over, for the next value. */
+    public long[] first128() {
+        byte[] bytes = digest.digest();
+        long hi = 0;
+        long lo = 0;
+        for (int i = 0; i < 8; i++) {
+            hi = (hi << 8) | (bytes[i] & 0xff);
+            lo = (lo << 8) | (bytes[8 + i] & 0xff);
+        }
+        return new long[] {hi, lo};
+    }
+
     /** The first {@code bytes} bytes of the digest, in hex. */
     public String hex(int bytes) {
         return HexFormat.of().formatHex(digest.digest(), 0, bytes);

@@ -44,6 +44,35 @@ class CellStateCacheTest {
     }
 
     @Test
+    void aHashMovedOneFlagAtATimeIsTheHashOfWhereItEnds() {
+        // Given 50 flags with assorted gates
+        java.util.Random random = new java.util.Random(7);
+        List<Gates> kinds = List.of(Gates.OFF, ON, gates(false, "25", null, Set.of(), Set.of()),
+                gates(false, null, "12.5", Set.of(), Set.of()), gates(false, null, null, Set.of("User:1"), Set.of()),
+                gates(false, "50", null, Set.of(), Set.of("beta")));
+        java.util.TreeMap<String, Gates> flags = new java.util.TreeMap<>();
+        for (int i = 0; i < 50; i++) {
+            flags.put("flag_" + i, kinds.get(random.nextInt(kinds.size())));
+        }
+        String hash = CellStateCache.hash(flags);
+
+        // When 1,000 flags change one after another, appear or go
+        for (int i = 0; i < 1_000; i++) {
+            String name = "flag_" + random.nextInt(60);
+            Gates after = random.nextInt(8) == 0 ? null : kinds.get(random.nextInt(kinds.size()));
+            hash = CellStateCache.rehash(hash, name, flags.get(name), after);
+            if (after == null) {
+                flags.remove(name);
+            } else {
+                flags.put(name, after);
+            }
+        }
+
+        // Then the hash is the one of the flags as they ended
+        assertThat(hash).hasSize(32).isEqualTo(CellStateCache.hash(flags));
+    }
+
+    @Test
     void aFlagReadOnItsOwnMovesThatFlagOnly() {
         // Given a cell read in full at 10:00 with flags a (off) and b (on)
         CellStateCache cache = new CellStateCache();
