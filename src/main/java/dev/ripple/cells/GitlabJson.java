@@ -27,8 +27,8 @@ final class GitlabJson {
     private GitlabJson() {
     }
 
-    static List<ObservedFlag> parseFlagList(JsonFactory factory, byte[] body) throws IOException {
-        try (JsonParser p = factory.createParser(body)) {
+    static List<ObservedFlag> parseFlagList(JsonFactory factory, Answer body) throws IOException {
+        try (JsonParser p = body.parser(factory)) {
             if (p.nextToken() != JsonToken.START_ARRAY) {
                 throw new IOException("expected a JSON array of features");
             }
@@ -45,8 +45,8 @@ final class GitlabJson {
      * feature is stepped over without building anything; the whole answer is still read to its end, so a cut or
      * garbled answer fails the read rather than passing because the flag came early in it.
      */
-    static Optional<ObservedFlag> findFlag(JsonFactory factory, byte[] body, String name) throws IOException {
-        try (JsonParser p = factory.createParser(body)) {
+    static Optional<ObservedFlag> findFlag(JsonFactory factory, Answer body, String name) throws IOException {
+        try (JsonParser p = body.parser(factory)) {
             if (p.nextToken() != JsonToken.START_ARRAY) {
                 throw new IOException("expected a JSON array of features");
             }

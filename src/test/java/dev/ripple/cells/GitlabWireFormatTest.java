@@ -59,7 +59,7 @@ class GitlabWireFormatTest {
                  {"name":"b","state":"off","gates":[{"key":"boolean","value":false},
                    {"value":"33.3","key":"percentage_of_time"}]}]""";
         List<ObservedFlag> flags = GitlabJson.parseFlagList(new ObjectMapper().getFactory(),
-                body.getBytes(StandardCharsets.UTF_8));
+                Answer.of(body.getBytes(StandardCharsets.UTF_8)));
         assertThat(flags).extracting(ObservedFlag::name).containsExactly("a", "b");
         assertThat(flags.get(0).gates().enabled()).isTrue();
         assertThat(flags.get(1).gates().percentageOfTime()).isEqualByComparingTo("33.3");
@@ -103,16 +103,17 @@ class GitlabWireFormatTest {
     }
 
     private static java.util.Optional<ObservedFlag> find(String body, String name) throws java.io.IOException {
-        return GitlabJson.findFlag(new ObjectMapper().getFactory(), body.getBytes(StandardCharsets.UTF_8), name);
+        return GitlabJson.findFlag(new ObjectMapper().getFactory(), Answer.of(body.getBytes(StandardCharsets.UTF_8)),
+                name);
     }
 
     @Test
     void refusesADocumentThatIsNotAFeatureList() {
         assertThatThrownBy(() -> GitlabJson.parseFlagList(new ObjectMapper().getFactory(),
-                "{\"message\":\"hi\"}".getBytes(StandardCharsets.UTF_8)))
+                Answer.of("{\"message\":\"hi\"}".getBytes(StandardCharsets.UTF_8))))
                 .hasMessageContaining("expected a JSON array");
         assertThatThrownBy(() -> GitlabJson.parseFlagList(new ObjectMapper().getFactory(),
-                "[{\"gates\":[]}]".getBytes(StandardCharsets.UTF_8)))
+                Answer.of("[{\"gates\":[]}]".getBytes(StandardCharsets.UTF_8))))
                 .hasMessageContaining("without a name");
     }
 
