@@ -1,5 +1,6 @@
 # Shell functions shared by the benchmarks in src/bench (sourced, not run). Expects the caller to have set
-# SANDBOX_PORT, RIPPLE_PORT, RIPPLE_XMX, SANDBOX_XMX and TOKEN, and to call bench_init first.
+# SANDBOX_PORT, RIPPLE_PORT, RIPPLE_XMX, SANDBOX_XMX and TOKEN, and to call bench_init first. RIPPLE_JVM_OPTS, when
+# set, adds options to the Ripple JVM (a profiler: -XX:StartFlightRecording=...).
 # shellcheck shell=bash
 
 SANDBOX_PID=""
@@ -74,21 +75,29 @@ start_sandbox() {
 
 # start_ripple RINGS_DIR CONCURRENCY LOG_NAME [VAR=value ...]: Ripple from the packaged jar with nothing running in
 # the background (no refresh on start, a 24 h refresh period, a 1 h rings watch), an in-memory H2 unless a
-# RIPPLE_JDBC_URL=... argument says otherwise; the extra VAR=value arguments override any of these.
+# RIPPLE_JDBC_URL=... argument says otherwise; the extra VAR=value arguments override any of these. CONCURRENCY
+# "default" leaves ripple.cells.concurrency at Ripple's default.
 start_ripple() {
     local rings=$1 concurrency=$2 name=$3
     shift 3
+    local limit=()
+    [[ $concurrency == default ]] || limit=(RIPPLE_CELLS_CONCURRENCY="$concurrency")
     env RIPPLE_RINGS_DIR="$rings" RIPPLE_RINGS_WATCH_EVERY=1h \
         RIPPLE_SANDBOX_ENABLED=false RIPPLE_SANDBOX_TOKEN="$TOKEN" \
         RIPPLE_JDBC_URL="jdbc:h2:mem:bench;DB_CLOSE_DELAY=-1" \
-        RIPPLE_CELLS_CONCURRENCY="$concurrency" \
+        "${limit[@]}" \
         RIPPLE_CACHE_REFRESH_ON_START=false RIPPLE_CACHE_REFRESH_EVERY=24h \
         QUARKUS_HTTP_HOST=127.0.0.1 QUARKUS_HTTP_PORT="$RIPPLE_PORT" \
         "$@" \
-        java -Xmx"$RIPPLE_XMX" -jar target/quarkus-app/quarkus-run.jar >"$WORK/$name.log" 2>&1 &
+        java -Xmx"$RIPPLE_XMX" ${RIPPLE_JVM_OPTS:-} -jar target/quarkus-app/quarkus-run.jar >"$WORK/$name.log" 2>&1 &
     RIPPLE_PID=$!
     wait_http "http://127.0.0.1:$RIPPLE_PORT/q/health/ready" 120 "$RIPPLE_PID"
     log "Ripple up (pid $RIPPLE_PID, concurrency $concurrency)"
 }
 
 stop_ripple() { stop_pid "$RIPPLE_PID"; RIPPLE_PID=""; }
+
+# The ripple.cells.concurrency Ripple uses when none is set (from application.properties).
+default_concurrency() {
+    sed -n 's/^ripple\.cells\.concurrency=\([0-9]*\)$/\1/p' src/main/resources/application.properties
+}

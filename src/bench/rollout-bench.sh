@@ -23,9 +23,9 @@ LATENCY_MS=${LATENCY_MS:-50}
 FLAG=${FLAG:-flag_0001}                    # off in every sandbox cell at the start
 RUNS=${RUNS:-30}                           # rollouts per configuration: the first is cold
 WARM_FROM=${WARM_FROM:-21}                 # the warm median is over runs WARM_FROM..RUNS
-# ripple.cells.concurrency[/-Xmx] per configuration: Ripple's default (64), then every cell of a ring in flight at
-# once (1000), at the heap target (RIPPLE_XMX) and with 1 GB
-CONFIGS=${CONFIGS:-64 1000 1000/1g}
+# ripple.cells.concurrency[/-Xmx] per configuration ("default": Ripple's own, 1000), at the heap target (RIPPLE_XMX)
+# unless one is given: Ripple's defaults, the default before 2026-11-21 (64), and the defaults with 1 GB of heap
+CONFIGS=${CONFIGS:-default 64 default/1g}
 BASELINE_CELLS=${BASELINE_CELLS:-1000}     # cells of the sequential baseline (1,000 x 150 ms is about 2.5 minutes)
 BASELINE_SIZES=${BASELINE_SIZES:-}         # its rings; default: RING_SIZES scaled to BASELINE_CELLS
 POLL=${POLL:-0.01}                         # seconds between polls of the rollout's state
@@ -71,21 +71,24 @@ rollout() {
     line=$(python3 src/bench/rollout-run.py "http://127.0.0.1:$RIPPLE_PORT" "$FLAG" "$change" "$UP_TO" \
         "$RIPPLE_PID" "$WORK/rollout-$label-$run.json" "$POLL" "$SANDBOX_PID")
     STATE=$change
-    python3 -c 'import json,sys; r=json.loads(sys.argv[1]); r.update(config=sys.argv[2], run=int(sys.argv[3]), concurrency=int(sys.argv[4]), xmx=sys.argv[5]); print(json.dumps(r))' \
-        "$line" "$label" "$run" "$CUR_CONCURRENCY" "$CUR_XMX" >>"$RESULTS"
+    python3 -c 'import json,sys; r=json.loads(sys.argv[1]); r.update(config=sys.argv[2], run=int(sys.argv[3]), concurrency=int(sys.argv[4]), default=sys.argv[6] == "default", xmx=sys.argv[5]); print(json.dumps(r))' \
+        "$line" "$label" "$run" "$CUR_CONCURRENCY" "$CUR_XMX" "$CUR_SETTING" >>"$RESULTS"
 }
 
 # configuration LABEL RINGS_DIR CONCURRENCY XMX RUNS
 configuration() {
     local label=$1 rings=$2 concurrency=$3 xmx=$4 runs=$5 saved_xmx=$RIPPLE_XMX
-    CUR_CONCURRENCY=$concurrency CUR_XMX=$xmx
+    CUR_SETTING=$concurrency CUR_XMX=$xmx
+    CUR_CONCURRENCY=$([[ $concurrency == default ]] && default_concurrency || echo "$concurrency")
     mkdir -p "$WORK/h2-$label"
     RIPPLE_XMX=$xmx
     start_ripple "$rings" "$concurrency" "ripple-$label" \
         RIPPLE_JDBC_URL="jdbc:h2:file:$WORK/h2-$label/ripple;DB_CLOSE_ON_EXIT=FALSE"
     RIPPLE_XMX=$saved_xmx
     for run in $(seq 1 "$runs"); do
-        log "$label (-Xmx$xmx): rollout $run of $runs ($([[ $run -eq 1 ]] && echo cold || [[ $run -ge $WARM_FROM ]] && echo warm || echo warming up))"
+        local phase="warming up"
+        if (( run == 1 )); then phase=cold; elif (( run >= WARM_FROM )); then phase=warm; fi
+        log "$label (-Xmx$xmx): rollout $run of $runs ($phase)"
         rollout "$label" "$run"
         sleep "$PAUSE"
     done

@@ -14,7 +14,8 @@ POSTs the rollout, then polls GET /api/v1/rollouts?flag=FLAG&limit=1 (one row, c
                parsing their answers), engine (the rollout worker: steps, database), http-workers (the API), other
   sandbox_cpu_ms  the sandbox fleet JVM's CPU over the same interval, when its pid is given
   steps        the engine's steps, from the timeline: every event of a step carries the step's start time, so the
-               distinct `at` values are the step starts; the last step ends when the client saw the terminal state
+               distinct `at` values are the step starts, except `completed`, stamped when the last step saves; the
+               pseudo-step `completed` lasts from then until the client saw the terminal state (the poll)
   ring_apply_ms  per ring, the time spent in the cell fan-out of its apply step (ripple_rollout_ring_apply_seconds)
 """
 import datetime
@@ -141,7 +142,8 @@ end = wall0 + wall_ms / 1000
 for i, s in enumerate(steps):
     nxt = steps[i + 1]["at"] if i + 1 < len(steps) else end
     s["ms"] = round((nxt - s["at"]) * 1000, 1)
-    s["label"] = ("create" if "created" in s["types"] else "preflight" if "check" in s["types"]
+    s["label"] = ("create" if "created" in s["types"] else "completed" if s["types"] == ["completed"]
+                  else "preflight" if "check" in s["types"]
                   else "snapshot" if "snapshot" in s["types"]
                   else "apply ring " + ",".join(str(e["ring"]) for e in full["timeline"]
                                                 if instant(e["at"]) == s["at"] and e["type"] == "ring-apply"))

@@ -45,7 +45,8 @@ for c in main:
     m = med(r["wall_ms"] for r in warm)
     medians[c] = m
     snap, apply = floor(rs[0]["concurrency"], sizes)
-    out.append(f"| concurrency {rs[0]['concurrency']}, -Xmx{rs[0]['xmx']} | {rs[0]['wall_ms']:,.0f} ms | "
+    out.append(f"| concurrency {rs[0]['concurrency']}{' (default)' if rs[0].get('default') else ''}, "
+               f"-Xmx{rs[0]['xmx']} | {rs[0]['wall_ms']:,.0f} ms | "
                f"**{m:,.0f} ms** | {min(r['wall_ms'] for r in warm):,.0f}-{max(r['wall_ms'] for r in warm):,.0f} ms | "
                + (f"{m / limit:.1f}x ({'met' if m <= 1.5 * limit else 'missed'}) | " if limit else "- | ")
                + f"{med(r['api_ms'] for r in warm):,.0f} ms | {snap + apply:,} ms ({snap} + {apply}) |")

@@ -8,6 +8,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import java.time.Instant;
 import java.util.Collection;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -62,6 +63,35 @@ public class CellStateCache {
         });
     }
 
+    /**
+     * Records one flag read on its own (a rollout's snapshot and read-backs): only that flag moves. The cell's other
+     * flags, its read time and its staleness stay as the last full read left them, since only a full read says what
+     * the rest of the cell holds. A cell never fully read is left alone.
+     */
+    public void recordFlag(String cellId, String flag, Optional<Gates> gates, Instant when) {
+        Instant at = storable(when);
+        put(cellId, previous -> {
+            if (previous == null || !previous.everRead()
+                    || java.util.Objects.equals(previous.flags().get(flag), gates.orElse(null))) {
+                return previous;
+            }
+            // The cache no longer matches the last list read: an identical list must be compared again, not assumed
+            // unchanged (it would put the flag back as it was, which is what the cell then holds).
+            lastRead.remove(cellId);
+            TreeMap<String, Gates> flags = new TreeMap<>(previous.flags());
+            if (gates.isPresent()) {
+                flags.put(flag, gates.get());
+            } else {
+                flags.remove(flag);
+            }
+            String hash = previous.contentHash().length() == 32
+                    ? rehash(previous.contentHash(), flag, previous.flags().get(flag), gates.orElse(null))
+                    : hash(flags);
+            return new CellState(cellId, flags, previous.readAt(), at, previous.stale(), previous.error(),
+                    previous.staleSince(), hash);
+        });
+    }
+
     /** Records a failed read: the last known flags stay, marked stale with the reason. */
     public CellState recordFailure(String cellId, CellError error, Instant when) {
         Instant at = storable(when);
@@ -100,10 +130,16 @@ public class CellStateCache {
         return drained;
     }
 
+    /** Applies {@code update} atomically; an update that answers the previous state as it was changes nothing. */
     private CellState put(String cellId, java.util.function.UnaryOperator<CellState> update) {
         CellState[] result = new CellState[1];
+        boolean[] moved = new boolean[1];
         states.compute(cellId, (id, previous) -> {
             CellState next = update.apply(previous);
+            if (next == previous) {
+                result[0] = next;
+                return next;
+            }
             boolean changed = previous == null || previous.stale() != next.stale()
                     || !previous.contentHash().equals(next.contentHash())
                     || !java.util.Objects.equals(previous.error(), next.error());
@@ -115,9 +151,13 @@ public class CellStateCache {
                 unsaved.add(id);
             }
             result[0] = next;
+            moved[0] = true;
             return next;
         });
-        version.incrementAndGet();
+        // After the state is in the map: a reader that sees the new version also sees the new state.
+        if (moved[0]) {
+            version.incrementAndGet();
+        }
         return result[0];
     }
 
@@ -126,9 +166,52 @@ public class CellStateCache {
         return at.truncatedTo(java.time.temporal.ChronoUnit.MICROS);
     }
 
+    /**
+     * A digest of a cell's flags, to notice real changes cheaply: the sum (modulo 2^128) of one SHA-256 per flag, so
+     * that a change to one flag moves it without rehashing the others ({@link #rehash}).
+     */
     static String hash(Map<String, Gates> flags) {
         Sha256 digest = Sha256.start();
-        flags.forEach((name, gates) -> digest.add(name).add(gates));
-        return digest.hex(16);
+        long[] sum = new long[2];
+        flags.forEach((name, gates) -> add(sum, flagHash(digest, name, gates), false));
+        return hex(sum);
+    }
+
+    /** {@link #hash} of the flags {@code previous} was the hash of, with flag {@code name} changed. */
+    static String rehash(String previous, String name, Gates before, Gates after) {
+        Sha256 digest = Sha256.start();
+        long[] sum = {HexFormat.fromHexDigitsToLong(previous, 0, 16), HexFormat.fromHexDigitsToLong(previous, 16, 32)};
+        if (before != null) {
+            add(sum, flagHash(digest, name, before), true);
+        }
+        if (after != null) {
+            add(sum, flagHash(digest, name, after), false);
+        }
+        return hex(sum);
+    }
+
+    /** Field by field; percentages are kept normalised, so equal gates give equal digests. */
+    private static long[] flagHash(Sha256 digest, String name, Gates gates) {
+        digest.add(name).add(gates.enabled() ? "on" : "")
+                .add(gates.percentageOfActors() == null ? "" : gates.percentageOfActors().toPlainString())
+                .add(gates.percentageOfTime() == null ? "" : gates.percentageOfTime().toPlainString())
+                .add(Integer.toString(gates.actors().size()));
+        gates.actors().forEach(digest::add);
+        digest.add(Integer.toString(gates.groups().size()));
+        gates.groups().forEach(digest::add);
+        return digest.first128();
+    }
+
+    /** {@code sum += value} (or {@code -=}) on 128-bit numbers held as {high, low}. */
+    private static void add(long[] sum, long[] value, boolean subtract) {
+        long low = subtract ? sum[1] - value[1] : sum[1] + value[1];
+        long carry = subtract ? (Long.compareUnsigned(sum[1], value[1]) < 0 ? -1 : 0)
+                : (Long.compareUnsigned(low, sum[1]) < 0 ? 1 : 0);
+        sum[0] = (subtract ? sum[0] - value[0] : sum[0] + value[0]) + carry;
+        sum[1] = low;
+    }
+
+    private static String hex(long[] sum) {
+        return HexFormat.of().toHexDigits(sum[0]) + HexFormat.of().toHexDigits(sum[1]);
     }
 }

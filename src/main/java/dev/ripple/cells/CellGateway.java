@@ -1,10 +1,12 @@
 package dev.ripple.cells;
 
 import dev.ripple.flags.GateChange;
+import dev.ripple.flags.Gates;
 import dev.ripple.flags.ObservedFlag;
 import dev.ripple.platform.Backoff;
 import dev.ripple.platform.Failures;
 import dev.ripple.topology.Cell;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.smallrye.mutiny.Multi;
@@ -19,6 +21,7 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -35,16 +38,28 @@ public class CellGateway {
     private final MeterRegistry registry;
     private final Clock clock;
     private final Map<String, CellBreaker> breakers = new ConcurrentHashMap<>();
+    /** Every call of every fan-out (refreshes, rollouts, fresh reads) takes a place here while it is on the wire. */
+    private final CallLimit inFlight;
+    /** One call at a time per cell: a cell is never asked twice at once, whichever fan-outs overlap. */
+    private final Map<String, CallLimit> perCell = new ConcurrentHashMap<>();
 
     CellGateway(Instance<CellAdapter> adapters, CellsConfig config, MeterRegistry registry, Clock clock) {
         this.adapters = adapters.stream().collect(Collectors.toMap(CellAdapter::type, a -> a));
         this.config = config;
         this.registry = registry;
         this.clock = clock;
+        this.inFlight = new CallLimit(Math.max(1, config.concurrency()));
+        Gauge.builder("ripple.cell.calls.waiting", inFlight, CallLimit::waiting)
+                .description("Cell calls waiting for a place under ripple.cells.concurrency").register(registry);
     }
 
     public Uni<CellResult<List<ObservedFlag>>> listFlags(Cell cell) {
         return call(cell, "list", adapter -> adapter.listFlags(cell));
+    }
+
+    /** One flag of a cell ({@link CellAdapter#readFlag}); counted as a {@code list} call, which it is on the wire. */
+    public Uni<CellResult<Optional<Gates>>> readFlag(Cell cell, String flag) {
+        return call(cell, "list", adapter -> adapter.readFlag(cell, flag));
     }
 
     public Uni<CellResult<ObservedFlag>> setGate(Cell cell, String flag, GateChange change) {
@@ -56,8 +71,9 @@ public class CellGateway {
     }
 
     /**
-     * Runs {@code call} for every cell with at most {@code ripple.cells.concurrency} in flight, and answers once all
-     * are done, keyed by cell id in the order given. One cell's failure never fails the others.
+     * Runs {@code call} for every cell, all at once up to {@code ripple.cells.concurrency} calls in flight across
+     * Ripple, and answers once all are done, keyed by cell id in the order given. One cell's failure never fails the
+     * others.
      */
     public <T> Uni<Map<String, CellResult<T>>> forEach(Collection<Cell> cells,
                                                         Function<Cell, Uni<CellResult<T>>> call) {
@@ -108,33 +124,44 @@ public class CellGateway {
             record(cell, operation, open, 0);
             return Uni.createFrom().item(open);
         }
-        long started = System.nanoTime();
-        return attempt(adapter, call, 1).map(result -> {
-            if (result instanceof CellResult.Failed<T> f && f.error().kind().isTransient()) {
-                breaker.onTransientFailure();
-            } else if (result.isOk()) {
-                breaker.onSuccess();
-            } else {
-                breaker.onNeutral();
-            }
-            record(cell, operation, result, System.nanoTime() - started);
-            return result;
-        });
+        long[] started = new long[1];
+        return perCell.computeIfAbsent(cell.id(), id -> new CallLimit(1))
+                .run(() -> attempt(adapter, call, 1, started))
+                .map(result -> {
+                    if (result instanceof CellResult.Failed<T> f && f.error().kind().isTransient()) {
+                        breaker.onTransientFailure();
+                    } else if (result.isOk()) {
+                        breaker.onSuccess();
+                    } else {
+                        breaker.onNeutral();
+                    }
+                    record(cell, operation, result, System.nanoTime() - started[0]);
+                    return result;
+                });
     }
 
+    /**
+     * One attempt, holding a place under the concurrency limit while it is on the wire (its timeout starts then),
+     * and the retries after it, whose backoff holds no place. {@code started} gets the time the first one started.
+     */
     private <T> Uni<CellResult<T>> attempt(CellAdapter adapter, Function<CellAdapter, Uni<CellResult<T>>> call,
-                                           int attempt) {
+                                           int attempt, long[] started) {
         Duration timeout = config.timeout();
-        return Uni.createFrom().deferred(() -> call.apply(adapter))
-                .ifNoItem().after(timeout).recoverWithItem(() -> CellResult.failed(CellError.Kind.TIMEOUT,
-                        "no answer within " + timeout.toMillis() + " ms"))
-                .onFailure().recoverWithItem(t -> CellResult.failed(CellError.Kind.UNREACHABLE,
-                        Failures.describe(t)))
+        return inFlight.run(() -> {
+                    if (attempt == 1) {
+                        started[0] = System.nanoTime();
+                    }
+                    return Uni.createFrom().deferred(() -> call.apply(adapter))
+                            .ifNoItem().after(timeout).recoverWithItem(() -> CellResult.failed(CellError.Kind.TIMEOUT,
+                                    "no answer within " + timeout.toMillis() + " ms"))
+                            .onFailure().recoverWithItem(t -> CellResult.failed(CellError.Kind.UNREACHABLE,
+                                    Failures.describe(t)));
+                })
                 .flatMap(result -> {
                     if (result instanceof CellResult.Failed<T> f) {
                         if (f.error().kind().isTransient() && attempt < config.retry().maxAttempts()) {
                             return Uni.createFrom().voidItem().onItem().delayIt().by(backoff(attempt))
-                                    .flatMap(x -> attempt(adapter, call, attempt + 1));
+                                    .flatMap(x -> attempt(adapter, call, attempt + 1, started));
                         }
                         CellError e = f.error();
                         return Uni.createFrom().item(CellResult.<T>failed(

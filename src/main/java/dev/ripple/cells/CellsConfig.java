@@ -9,8 +9,12 @@ import java.time.Duration;
 @ConfigMapping(prefix = "ripple.cells")
 public interface CellsConfig {
 
-    /** Most cell calls in flight at once across one fan-out (a refresh, a ring's apply). */
-    @WithDefault("64")
+    /**
+     * Most cell calls in flight at once across Ripple: refreshes, rollouts and fresh reads share it, and each cell is
+     * asked one thing at a time besides. At least the fleet's size, so that a refresh or a rollout's snapshot reads
+     * every cell in one round and a ring's cells are all written at once. Also sizes the HTTP connection pool.
+     */
+    @WithDefault("1000")
     int concurrency();
 
     /** How long one attempt may take before it counts as a timeout. */

@@ -10,7 +10,10 @@ import java.io.IOException;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Reads GitLab's feature documents with a streaming parser: a refresh reads every flag of every cell, and building a
@@ -18,19 +21,46 @@ import java.util.TreeSet;
  * skipped, so a newer GitLab does not break older Ripples.
  */
 final class GitlabJson {
+    private static final int MAX_NAMES = 100_000;
+    private static final Map<String, String> NAMES = new ConcurrentHashMap<>();
+
     private GitlabJson() {
     }
 
-    static List<ObservedFlag> parseFlagList(JsonFactory factory, byte[] body) throws IOException {
-        try (JsonParser p = factory.createParser(body)) {
+    static List<ObservedFlag> parseFlagList(JsonFactory factory, Answer body) throws IOException {
+        try (JsonParser p = body.parser(factory)) {
             if (p.nextToken() != JsonToken.START_ARRAY) {
                 throw new IOException("expected a JSON array of features");
             }
             List<ObservedFlag> flags = new ArrayList<>();
             while (p.nextToken() == JsonToken.START_OBJECT) {
-                flags.add(readFeature(p));
+                flags.add(readFeature(p, null));
             }
             return flags;
+        }
+    }
+
+    /**
+     * The one feature called {@code name} in a list answer, or empty when the cell has not persisted it. Every other
+     * feature is stepped over without building anything; the whole answer is still read to its end, so a cut or
+     * garbled answer fails the read rather than passing because the flag came early in it.
+     */
+    static Optional<ObservedFlag> findFlag(JsonFactory factory, Answer body, String name) throws IOException {
+        try (JsonParser p = body.parser(factory)) {
+            if (p.nextToken() != JsonToken.START_ARRAY) {
+                throw new IOException("expected a JSON array of features");
+            }
+            ObservedFlag found = null;
+            while (p.nextToken() == JsonToken.START_OBJECT) {
+                ObservedFlag flag = readFeature(p, name);
+                if (found == null) {
+                    found = flag;
+                }
+            }
+            if (p.currentToken() != JsonToken.END_ARRAY || p.nextToken() != null) {
+                throw new IOException("expected a JSON array of features");
+            }
+            return Optional.ofNullable(found);
         }
     }
 
@@ -39,48 +69,107 @@ final class GitlabJson {
             if (p.nextToken() != JsonToken.START_OBJECT) {
                 throw new IOException("expected a JSON feature object");
             }
-            return readFeature(p);
+            return readFeature(p, null);
         }
     }
 
-    /** Reads one feature object; the parser stands on its START_OBJECT and is left on its END_OBJECT. */
-    private static ObservedFlag readFeature(JsonParser p) throws IOException {
+    /**
+     * Reads one feature object; the parser stands on its START_OBJECT and is left on its END_OBJECT. With a
+     * {@code wanted} name, a feature of another name is only checked for shape and answers null (its name is
+     * compared in the parser's buffer, and its gates are skipped once the name is known); with null, every feature
+     * is built.
+     */
+    private static ObservedFlag readFeature(JsonParser p, String wanted) throws IOException {
         String name = null;
-        boolean enabled = false;
-        BigDecimal actorsPct = null;
-        BigDecimal timePct = null;
-        TreeSet<String> actors = new TreeSet<>();
-        TreeSet<String> groups = new TreeSet<>();
+        boolean named = false;
+        boolean other = false;
+        Gates gates = Gates.OFF;
         while (p.nextToken() == JsonToken.FIELD_NAME) {
             String field = p.currentName();
             JsonToken value = p.nextToken();
             if ("name".equals(field) && value == JsonToken.VALUE_STRING) {
-                name = p.getText();
-            } else if ("gates".equals(field) && value == JsonToken.START_ARRAY) {
-                while (p.nextToken() == JsonToken.START_OBJECT) {
-                    Gate gate = readGate(p);
-                    if (gate.key == null) {
-                        continue;
-                    }
-                    switch (gate.key) {
-                        case "boolean" -> enabled = Boolean.TRUE.equals(gate.bool) || "true".equals(gate.text);
-                        case "percentage_of_actors" -> actorsPct = gate.decimal();
-                        case "percentage_of_time" -> timePct = gate.decimal();
-                        case "actors" -> actors.addAll(gate.list);
-                        case "groups" -> groups.addAll(gate.list);
-                        default -> {
-                            // A gate type this version does not know.
-                        }
-                    }
+                named = p.getTextLength() > 0;
+                if (wanted != null && !textIs(p, wanted)) {
+                    other = true;
+                } else {
+                    name = canonical(p.getText());
                 }
+            } else if ("gates".equals(field) && value == JsonToken.START_ARRAY && !other) {
+                gates = readGates(p);
             } else {
                 p.skipChildren();
             }
         }
-        if (name == null || name.isEmpty()) {
+        if (!named) {
             throw new IOException("a feature without a name");
         }
-        return new ObservedFlag(name, new Gates(enabled, actorsPct, timePct, actors, groups));
+        return other ? null : new ObservedFlag(name, gates);
+    }
+
+    private static boolean textIs(JsonParser p, String expected) throws IOException {
+        int length = p.getTextLength();
+        if (length != expected.length()) {
+            return false;
+        }
+        char[] chars = p.getTextCharacters();
+        int offset = p.getTextOffset();
+        for (int i = 0; i < length; i++) {
+            if (chars[offset + i] != expected.charAt(i)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Reads a {@code gates} array; the parser stands on its START_ARRAY and is left on its END_ARRAY. */
+    private static Gates readGates(JsonParser p) throws IOException {
+        boolean enabled = false;
+        BigDecimal actorsPct = null;
+        BigDecimal timePct = null;
+        TreeSet<String> actors = null;
+        TreeSet<String> groups = null;
+        while (p.nextToken() == JsonToken.START_OBJECT) {
+            Gate gate = readGate(p);
+            if (gate.key == null) {
+                continue;
+            }
+            switch (gate.key) {
+                case "boolean" -> enabled = Boolean.TRUE.equals(gate.bool) || "true".equals(gate.text);
+                case "percentage_of_actors" -> actorsPct = gate.decimal();
+                case "percentage_of_time" -> timePct = gate.decimal();
+                case "actors" -> actors = addAll(actors, gate.list);
+                case "groups" -> groups = addAll(groups, gate.list);
+                default -> {
+                    // A gate type this version does not know.
+                }
+            }
+        }
+        if (actorsPct == null && timePct == null && actors == null && groups == null) {
+            return enabled ? Gates.ON : Gates.OFF;
+        }
+        return new Gates(enabled, actorsPct, timePct, actors, groups);
+    }
+
+    /**
+     * Every cell lists the same few hundred flag names: one copy of each is kept (the cache holds every flag of
+     * every cell), up to a bound that a fleet with sane flag names never reaches.
+     */
+    private static String canonical(String name) {
+        String known = NAMES.get(name);
+        if (known != null) {
+            return known;
+        }
+        if (NAMES.size() >= MAX_NAMES) {
+            return name;
+        }
+        known = NAMES.putIfAbsent(name, name);
+        return known != null ? known : name;
+    }
+
+    private static TreeSet<String> addAll(TreeSet<String> set, List<String> values) {
+        TreeSet<String> out = set == null ? new TreeSet<>() : set;
+        out.addAll(values);
+        return out;
     }
 
     /** One {@code {"key":..,"value":..}}, in either order. */

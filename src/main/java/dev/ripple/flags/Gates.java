@@ -18,13 +18,20 @@ public record Gates(boolean enabled,
                     SortedSet<String> actors,
                     SortedSet<String> groups) {
 
-    public static final Gates OFF = new Gates(false, null, null, new TreeSet<>(), new TreeSet<>());
+    public static final Gates OFF = new Gates(false, null, null, null, null);
+    public static final Gates ON = new Gates(true, null, null, null, null);
 
     public Gates {
         percentageOfActors = normalize(percentageOfActors);
         percentageOfTime = normalize(percentageOfTime);
-        actors = Collections.unmodifiableSortedSet(new TreeSet<>(actors == null ? Collections.emptySortedSet() : actors));
-        groups = Collections.unmodifiableSortedSet(new TreeSet<>(groups == null ? Collections.emptySortedSet() : groups));
+        actors = frozen(actors);
+        groups = frozen(groups);
+    }
+
+    /** An unmodifiable copy; no sets are made for the empty ones, which most flags in a cell have. */
+    private static SortedSet<String> frozen(SortedSet<String> values) {
+        return values == null || values.isEmpty() ? Collections.emptySortedSet()
+                : Collections.unmodifiableSortedSet(new TreeSet<>(values));
     }
 
     private static BigDecimal normalize(BigDecimal p) {

@@ -93,7 +93,7 @@ public final class RolloutEngine {
     private void running(Rollout r, Instant now, List<RolloutNotification> notes) {
         Optional<PlannedRing> current = r.currentRing();
         if (current.isEmpty()) {
-            finish(r, now, notes);
+            finish(r, notes);
             return;
         }
         PlannedRing ring = current.get();
@@ -283,7 +283,7 @@ public final class RolloutEngine {
         r.ringIndex(r.ringIndex() + 1);
         r.bake(null, null);
         if (r.currentRing().isEmpty()) {
-            finish(r, now, notes);
+            finish(r, notes);
             return;
         }
         PlannedRing next = r.currentRing().get();
@@ -295,7 +295,12 @@ public final class RolloutEngine {
                 + next.cells().size() + " cells", Map.of());
     }
 
-    private void finish(Rollout r, Instant now, List<RolloutNotification> notes) {
+    /**
+     * Ends the rollout at the time the step that ends it saves, not the time the step started: the last ring's cell
+     * calls are part of how long the rollout took, and {@code finishedAt - createdAt} is what people quote.
+     */
+    private void finish(Rollout r, List<RolloutNotification> notes) {
+        Instant now = clock.instant();
         List<String> failures = r.cells().values().stream().filter(c -> c.status() == CellStatus.FAILED)
                 .map(c -> c.cellId() + ": " + c.error()).toList();
         if (failures.isEmpty()) {

@@ -144,10 +144,10 @@ public final class SandboxRoutes {
     }
 
     private Answer listFlags(RoutingContext ctx, SandboxCell cell) {
-        JsonArray flags = new JsonArray();
-        cell.flags().forEach((name, gates) ->
-                flags.add(FeatureJson.flag(name, gates, cell.definition(name).orElse(null))));
-        return Answer.json(200, flags.encode());
+        StringBuilder list = new StringBuilder(32 * 1024).append('[');
+        cell.forEachRendered((name, gates) -> FeatureJson.flag(name, gates, cell.definition(name).orElse(null))
+                .encode(), (name, text) -> list.append(list.length() > 1 ? "," : "").append(text));
+        return Answer.json(200, list.append(']').toString());
     }
 
     private Answer listDefinitions(RoutingContext ctx, SandboxCell cell) {

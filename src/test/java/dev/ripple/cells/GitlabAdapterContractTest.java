@@ -77,6 +77,26 @@ class GitlabAdapterContractTest {
     }
 
     @Test
+    void readsOneFlagFromTheListWhetherTheListChangedOrNot() {
+        // Given a cell with two flags, listed once
+        ok(gateway.setGate(cell, "x", new GateChange.SetBoolean(true)));
+        ok(gateway.setGate(cell, "y", new GateChange.SetPercentage(GateChange.PercentageKind.ACTORS, TWENTY_FIVE)));
+        ok(gateway.listFlags(cell));
+
+        // When one flag is read from an unchanged list, and again after it changed, and one the cell lacks
+        var unchanged = ok(gateway.readFlag(cell, "y"));
+        ok(gateway.setGate(cell, "y", new GateChange.SetBoolean(true)));
+        var changed = ok(gateway.readFlag(cell, "y"));
+        var absent = ok(gateway.readFlag(cell, "z"));
+
+        // Then each is what the cell holds, each read was one list call
+        assertThat(unchanged).contains(Gates.OFF.withPercentageOfActors(TWENTY_FIVE));
+        assertThat(changed).contains(Gates.OFF.withEnabled(true));
+        assertThat(absent).isEmpty();
+        assertThat(sandbox.adminRequests("GET", 200)).isEqualTo(4);
+    }
+
+    @Test
     void goesFromFullyOnToAPercentageBySwitchingOffFirst() {
         ok(gateway.setGate(cell, "new_search_ui", new GateChange.SetBoolean(true)));
 

@@ -59,19 +59,61 @@ class GitlabWireFormatTest {
                  {"name":"b","state":"off","gates":[{"key":"boolean","value":false},
                    {"value":"33.3","key":"percentage_of_time"}]}]""";
         List<ObservedFlag> flags = GitlabJson.parseFlagList(new ObjectMapper().getFactory(),
-                body.getBytes(StandardCharsets.UTF_8));
+                Answer.of(body.getBytes(StandardCharsets.UTF_8)));
         assertThat(flags).extracting(ObservedFlag::name).containsExactly("a", "b");
         assertThat(flags.get(0).gates().enabled()).isTrue();
         assertThat(flags.get(1).gates().percentageOfTime()).isEqualByComparingTo("33.3");
     }
 
     @Test
+    void findsOneFlagInAListWhateverTheOrderOfKeys() throws Exception {
+        // Given a list where one flag names itself after its gates, and another's definition is called like it
+        String body = """
+                [{"name":"a","gates":[{"key":"boolean","value":true}],"definition":{"name":"b"}},
+                 {"gates":[{"value":"33.3","key":"percentage_of_time"},{"key":"actors","value":["User:1"]}],
+                  "definition":null,"name":"b"},
+                 {"name":"bb","gates":[{"key":"boolean","value":true}]}]""";
+
+        // When each name is looked for
+        // Then only the named flag is found, with its gates, and a flag the cell lacks is empty
+        assertThat(find(body, "b")).hasValueSatisfying(f -> {
+            assertThat(f.name()).isEqualTo("b");
+            assertThat(f.gates().percentageOfTime()).isEqualByComparingTo("33.3");
+            assertThat(f.gates().actors()).containsExactly("User:1");
+        });
+        assertThat(find(body, "a")).hasValueSatisfying(f -> assertThat(f.gates().enabled()).isTrue());
+        assertThat(find(body, "absent")).isEmpty();
+        assertThat(find("[]", "a")).isEmpty();
+    }
+
+    @Test
+    void findingOneFlagStillReadsTheWholeAnswer() {
+        // Given answers that are cut, garbled or not a list after the flag looked for
+        List<String> bodies = List.of(
+                "[{\"name\":\"a\",\"gates\":[]},{\"name\":\"b\",\"gat",
+                "[{\"name\":\"a\",\"gates\":[]},{\"gates\":[]}]",
+                "[{\"name\":\"a\",\"gates\":[]},42]",
+                "[{\"name\":\"a\",\"gates\":[]}] trailing",
+                "{\"message\":\"hi\"}");
+
+        // When "a" is looked for, Then each is refused
+        for (String body : bodies) {
+            assertThatThrownBy(() -> find(body, "a")).as(body).isInstanceOf(java.io.IOException.class);
+        }
+    }
+
+    private static java.util.Optional<ObservedFlag> find(String body, String name) throws java.io.IOException {
+        return GitlabJson.findFlag(new ObjectMapper().getFactory(), Answer.of(body.getBytes(StandardCharsets.UTF_8)),
+                name);
+    }
+
+    @Test
     void refusesADocumentThatIsNotAFeatureList() {
         assertThatThrownBy(() -> GitlabJson.parseFlagList(new ObjectMapper().getFactory(),
-                "{\"message\":\"hi\"}".getBytes(StandardCharsets.UTF_8)))
+                Answer.of("{\"message\":\"hi\"}".getBytes(StandardCharsets.UTF_8))))
                 .hasMessageContaining("expected a JSON array");
         assertThatThrownBy(() -> GitlabJson.parseFlagList(new ObjectMapper().getFactory(),
-                "[{\"gates\":[]}]".getBytes(StandardCharsets.UTF_8)))
+                Answer.of("[{\"gates\":[]}]".getBytes(StandardCharsets.UTF_8))))
                 .hasMessageContaining("without a name");
     }
 

@@ -22,6 +22,8 @@ final class FakeCells implements CellOps {
     final List<String> writes = new ArrayList<>();
     /** Cells whose reads fail while writes still land (the read-back after a write is the write's own answer). */
     final Set<String> unreadable = new HashSet<>();
+    /** Runs once per fan-out (a read, an apply, a restore), as the cells answer: a test moves its clock here. */
+    Runnable whileAnswering = () -> { };
     /** When set, the process "dies" right after this many more writes have landed: the write happens, then a throw. */
     Integer crashAfterWrites;
 
@@ -42,6 +44,7 @@ final class FakeCells implements CellOps {
 
     @Override
     public Map<String, CellResult<Optional<Gates>>> read(List<String> cellIds, String flag) {
+        whileAnswering.run();
         Map<String, CellResult<Optional<Gates>>> out = new LinkedHashMap<>();
         cellIds.forEach(c -> out.put(c, failing.contains(c) || unreadable.contains(c) ? down()
                 : CellResult.ok(gates(c, flag))));
@@ -50,6 +53,7 @@ final class FakeCells implements CellOps {
 
     @Override
     public Map<String, CellResult<Optional<Gates>>> apply(List<String> cellIds, String flag, FlagChange change) {
+        whileAnswering.run();
         Map<String, CellResult<Optional<Gates>>> out = new LinkedHashMap<>();
         for (String c : cellIds) {
             if (failing.contains(c)) {
@@ -64,6 +68,7 @@ final class FakeCells implements CellOps {
 
     @Override
     public Map<String, CellResult<Optional<Gates>>> restore(Map<String, Optional<Gates>> snapshots, String flag) {
+        whileAnswering.run();
         Map<String, CellResult<Optional<Gates>>> out = new LinkedHashMap<>();
         snapshots.forEach((c, snapshot) -> {
             if (failing.contains(c)) {

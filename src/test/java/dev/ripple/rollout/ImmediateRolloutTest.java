@@ -3,6 +3,8 @@ package dev.ripple.rollout;
 import dev.ripple.notify.RolloutNotification;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 
 import static dev.ripple.rollout.Changes.ON;
@@ -36,6 +38,25 @@ class ImmediateRolloutTest {
         assertThat(f.metrics.queries).isEmpty();
         assertThat(f.eventTypes(id)).doesNotContain("check", "bake-started");
         assertThat(f.notified()).containsExactly(RolloutNotification.Event.COMPLETED);
+    }
+
+    @Test
+    void theRolloutFinishesWhenItsLastRingHasAnsweredNotWhenThatStepStarted() {
+        // Given: every fan-out takes 100 ms; the snapshot and rings 0-2 take 400 ms before ring 3 starts
+        f.cells.whileAnswering = () -> f.clock.advance(Duration.ofMillis(100));
+        long id = f.start(request(on(), 3, Mode.IMMEDIATE));
+
+        // When
+        f.stepNow(id);
+
+        // Then
+        Instant lastRingStarted = START.plusMillis(400);
+        Instant end = START.plusMillis(500);
+        Rollout r = f.rollout(id);
+        assertThat(f.changedAt(id, 3)).containsOnly(lastRingStarted);
+        assertThat(r.finishedAt()).isEqualTo(end);
+        assertThat(f.events(id, "completed")).singleElement().satisfies(e -> assertThat(e.at()).isEqualTo(end));
+        assertThat(f.notifications).last().satisfies(n -> assertThat(n.at()).isEqualTo(end));
     }
 
     @Test

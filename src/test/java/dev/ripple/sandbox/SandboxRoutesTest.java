@@ -149,6 +149,29 @@ class SandboxRoutesTest {
     }
 
     @Test
+    void aListShowsEveryChangeSinceTheLastOne() {
+        // Given two flags, listed once
+        admin("c1").formParam("value", "true").post("/api/v4/features/a").then().statusCode(201);
+        admin("c1").formParam("value", "25").formParam("key", "percentage_of_actors")
+                .post("/api/v4/features/new_search_ui").then().statusCode(201);
+        admin("c1").get("/api/v4/features").then().statusCode(200);
+
+        // When one changes, one is set directly, one is added and one deleted
+        admin("c1").formParam("value", "false").post("/api/v4/features/a").then().statusCode(201);
+        fleet.cell("c1").orElseThrow().putFlag("new_search_ui", dev.ripple.flags.Gates.ON);
+        fleet.cell("c1").orElseThrow().deleteFlag("new_search_ui");
+        admin("c1").formParam("value", "25").formParam("key", "percentage_of_actors")
+                .post("/api/v4/features/new_search_ui").then().statusCode(201);
+        admin("c1").formParam("value", "true").post("/api/v4/features/z").then().statusCode(201);
+        admin("c1").delete("/api/v4/features/z").then().statusCode(204);
+
+        // Then the list is what the cell holds now, in order
+        admin("c1").get("/api/v4/features").then().statusCode(200).body(org.hamcrest.Matchers.equalTo(
+                "[{\"name\":\"a\",\"state\":\"off\",\"gates\":[{\"key\":\"boolean\",\"value\":false}],"
+                        + "\"definition\":null}," + FLAG_25_ACTORS + "]"));
+    }
+
+    @Test
     void deleteIs204EvenTwice() {
         // Given
         admin("c1").formParam("value", "true").post("/api/v4/features/f").then().statusCode(201);

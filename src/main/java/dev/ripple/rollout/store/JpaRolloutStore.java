@@ -56,6 +56,8 @@ public class JpaRolloutStore implements RolloutStore, DesiredGates {
     private final EntityManager em;
     private final Clock clock;
     private final GateChangeJournal gateChanges;
+    private final Map<String, Gates> parsedGates = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<Gates, String> gatesText = new java.util.concurrent.ConcurrentHashMap<>();
 
     JpaRolloutStore(ObjectMapper json, EntityManager em, Clock clock, GateChangeJournal gateChanges) {
         this.json = json;
@@ -395,11 +397,29 @@ public class JpaRolloutStore implements RolloutStore, DesiredGates {
 
     /** {@code null}: absent flag; otherwise the gates. Snapshots that were never taken are stored as SQL null. */
     private String gatesJson(Optional<Gates> gates) {
-        return gates.isEmpty() ? "null" : write(gates.get());
+        return gates.isEmpty() ? "null" : remember(gatesText, gates.get(), this::write);
     }
 
     private Optional<Gates> gates(String text) {
-        return text == null || text.equals("null") ? Optional.empty() : Optional.of(read(text, Gates.class));
+        return text == null || text.equals("null") ? Optional.empty()
+                : Optional.of(remember(parsedGates, text, t -> read(t, Gates.class)));
+    }
+
+    /**
+     * Every step loads and saves each cell's gates, and across a fleet they take a handful of values: each is
+     * converted once, not once per cell and step. Bounded for a fleet of unusually varied gates.
+     */
+    private static <K, V> V remember(Map<K, V> memo, K key, java.util.function.Function<K, V> convert) {
+        V known = memo.get(key);
+        if (known != null) {
+            return known;
+        }
+        if (memo.size() >= 10_000) {
+            memo.clear();
+        }
+        V value = convert.apply(key);
+        memo.put(key, value);
+        return value;
     }
 
     private static Instant micros(Instant at) {
