@@ -91,7 +91,10 @@ public class SandboxFleet {
         return cells.remove(id) != null;
     }
 
-    /** Back to how the fleet started: every cell dropped, then the current topology's cells created (and seeded) anew. */
+    /**
+     * Back to how the fleet started: every cell dropped and the call log emptied, then the current topology's cells
+     * created (and seeded) anew.
+     */
     public void reset() {
         cells.clear();
         calls.clear();
