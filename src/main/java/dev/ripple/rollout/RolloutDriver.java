@@ -1,5 +1,6 @@
 package dev.ripple.rollout;
 
+import dev.ripple.platform.InstanceId;
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -7,11 +8,9 @@ import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
-import java.lang.management.ManagementFactory;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -39,8 +38,7 @@ public class RolloutDriver {
         this.store = store;
         this.config = config;
         this.clock = clock;
-        this.owner = ManagementFactory.getRuntimeMXBean().getName() + "/" + UUID.randomUUID().toString()
-                .substring(0, 8);
+        this.owner = InstanceId.current();
     }
 
     void onStart(@Observes StartupEvent event) {

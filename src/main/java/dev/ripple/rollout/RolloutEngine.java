@@ -151,6 +151,12 @@ public final class RolloutEngine {
                 .flatMap(p -> p.cells().stream())
                 .filter(c -> !r.cell(c).snapshotTaken())
                 .toList();
+        if (targets.isEmpty()) {
+            // Repeated after its reads were stored but not its state change (a crash, a lost race): nothing to read.
+            r.phase(Phase.APPLY);
+            r.nextStepAt(now);
+            return;
+        }
         Map<String, CellResult<Optional<Gates>>> read = cells.read(targets, r.request().flag());
         List<String> failures = new ArrayList<>();
         read.forEach((cellId, result) -> {

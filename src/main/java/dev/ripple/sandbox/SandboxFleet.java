@@ -14,6 +14,7 @@ import org.jboss.logging.Logger;
 
 import java.math.BigDecimal;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
@@ -33,6 +34,7 @@ public class SandboxFleet {
     private static final BigDecimal HALF = BigDecimal.valueOf(50);
 
     private final Map<String, SandboxCell> cells = new ConcurrentHashMap<>();
+    private final SandboxCalls calls = new SandboxCalls();
     private final Clock clock;
     private final RandomGenerator random;
     private final boolean seedDemo;
@@ -76,13 +78,26 @@ public class SandboxFleet {
         return cells.values().stream().sorted(Comparator.comparing(SandboxCell::id)).toList();
     }
 
+    /** Every admin-API call the cells received, newest last. */
+    public SandboxCalls calls() {
+        return calls;
+    }
+
+    Instant now() {
+        return clock.instant();
+    }
+
     public boolean remove(String id) {
         return cells.remove(id) != null;
     }
 
-    /** Back to how the fleet started: every cell dropped, then the current topology's cells created (and seeded) anew. */
+    /**
+     * Back to how the fleet started: every cell dropped and the call log emptied, then the current topology's cells
+     * created (and seeded) anew.
+     */
     public void reset() {
         cells.clear();
+        calls.clear();
         Topology current = topology;
         if (current != null) {
             follow(current);

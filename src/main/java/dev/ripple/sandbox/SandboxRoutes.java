@@ -16,9 +16,13 @@ import io.vertx.ext.web.handler.BodyHandler;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.time.Instant;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BiFunction;
+import java.util.function.IntConsumer;
 
 /**
  * The sandbox's HTTP surface on a Vert.x router. Under {@code /sandbox/cells/ID} each cell answers GitLab's Features
@@ -57,6 +61,7 @@ public final class SandboxRoutes {
 
         router.get(CELL + "/metrics").handler(this::cellMetrics);
         router.get("/sandbox/metrics").handler(this::fleetMetrics);
+        router.get("/sandbox/calls").handler(this::listCalls);
 
         router.get("/sandbox/cells").handler(this::listCells);
         router.post("/sandbox/cells").handler(this::createCell);
@@ -80,34 +85,53 @@ public final class SandboxRoutes {
 
     private void admin(RoutingContext ctx, BiFunction<RoutingContext, SandboxCell, Answer> action) {
         long started = System.nanoTime();
+        Instant receivedAt = fleet.now();
         SandboxCell cell = fleet.cell(ctx.pathParam("cell")).orElse(null);
         if (cell == null) {
             send(ctx, Answer.message(404, "404 Not Found"));
             return;
         }
+        fleet.calls().started();
+        // Logged exactly once: answered, or never answered (the cell is down, or the caller went away first).
+        AtomicBoolean logged = new AtomicBoolean();
+        IntConsumer log = status -> {
+            if (logged.compareAndSet(false, true)) {
+                recordCall(ctx, cell, receivedAt, status);
+            }
+        };
         Faults faults = cell.faults();
         if (faults.down()) {
             // No answer at all, so clients see what an unreachable cell gives them: a connection error.
             ctx.request().connection().close();
+            log.accept(0);
             return;
         }
         if (faults.latencyMs() > 0) {
-            vertx.setTimer(faults.latencyMs(), t -> {
+            long timer = vertx.setTimer(faults.latencyMs(), t -> {
                 // Outside the router's own call, so a failure must be handed back to it or the client would hang.
                 try {
-                    answer(ctx, cell, faults, action, started);
+                    answer(ctx, cell, faults, action, started, log);
                 } catch (RuntimeException e) {
+                    log.accept(500);
                     ctx.fail(e);
                 }
             });
+            // A caller that goes away while the cell "works" (a Ripple killed mid-call) is logged when it goes.
+            ctx.response().closeHandler(v -> {
+                if (!ctx.response().ended()) {
+                    vertx.cancelTimer(timer);
+                    log.accept(0);
+                }
+            });
         } else {
-            answer(ctx, cell, faults, action, started);
+            answer(ctx, cell, faults, action, started, log);
         }
     }
 
     private void answer(RoutingContext ctx, SandboxCell cell, Faults faults,
-                        BiFunction<RoutingContext, SandboxCell, Answer> action, long started) {
+                        BiFunction<RoutingContext, SandboxCell, Answer> action, long started, IntConsumer log) {
         if (ctx.response().closed() || ctx.response().ended()) {
+            log.accept(0);
             return;
         }
         Answer answer;
@@ -124,6 +148,22 @@ public final class SandboxRoutes {
         send(ctx, answer);
         cell.metrics().recordAdmin(ctx.request().method().name(), answer.status(),
                 (System.nanoTime() - started) / 1e9);
+        log.accept(answer.status());
+    }
+
+    private void recordCall(RoutingContext ctx, SandboxCell cell, Instant receivedAt, int status) {
+        String method = ctx.request().method().name();
+        String flag = ctx.pathParam("name");
+        Map<String, String> params = Map.of();
+        if (method.equals("POST")) {
+            try {
+                params = postParams(ctx);
+            } catch (RuntimeException e) {
+                params = Map.of("unreadable", "true");
+            }
+        }
+        fleet.calls().record(cell.id(), method, flag, params, ctx.request().getHeader(SandboxCalls.INSTANCE_HEADER),
+                receivedAt, fleet.now(), status);
     }
 
     /** Null when the token is the admin's; otherwise GitLab's 401 or 403. */
@@ -228,6 +268,40 @@ public final class SandboxRoutes {
 
     private static void metrics(RoutingContext ctx, String text) {
         ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, SandboxMetrics.CONTENT_TYPE).end(text);
+    }
+
+    // ---- Call log ----------------------------------------------------------------------------------------------
+
+    /** {@code GET /sandbox/calls?after=SEQ&limit=N}: the admin-API calls since {@code after}, oldest first. */
+    private void listCalls(RoutingContext ctx) {
+        long after;
+        int limit;
+        try {
+            after = Long.parseLong(ctx.queryParams().get("after") == null ? "0" : ctx.queryParams().get("after"));
+            limit = Integer.parseInt(ctx.queryParams().get("limit") == null ? "10000" : ctx.queryParams().get("limit"));
+        } catch (NumberFormatException e) {
+            send(ctx, knobError("after and limit must be whole numbers"));
+            return;
+        }
+        if (limit < 1 || limit > 100_000) {
+            send(ctx, knobError("limit must be between 1 and 100000"));
+            return;
+        }
+        JsonArray calls = new JsonArray();
+        for (SandboxCalls.Call c : fleet.calls().after(after, limit)) {
+            calls.add(new JsonObject()
+                    .put("seq", c.seq())
+                    .put("cell", c.cell())
+                    .put("method", c.method())
+                    .put("flag", c.flag())
+                    .put("params", new JsonObject(new LinkedHashMap<>(c.params())))
+                    .put("instance", c.instance())
+                    .put("receivedAtMillis", c.receivedAt().toEpochMilli())
+                    .put("endedAtMillis", c.endedAt().toEpochMilli())
+                    .put("status", c.status()));
+        }
+        send(ctx, Answer.json(200, new JsonObject().put("calls", calls).put("last", fleet.calls().lastSeq())
+                .put("inFlight", fleet.calls().inFlight()).encode()));
     }
 
     // ---- Knobs -------------------------------------------------------------------------------------------------

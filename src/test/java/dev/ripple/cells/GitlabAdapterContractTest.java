@@ -4,7 +4,9 @@ import dev.ripple.flags.ActorKind;
 import dev.ripple.flags.GateChange;
 import dev.ripple.flags.Gates;
 import dev.ripple.flags.ObservedFlag;
+import dev.ripple.platform.InstanceId;
 import dev.ripple.sandbox.Faults;
+import dev.ripple.sandbox.SandboxCalls;
 import dev.ripple.sandbox.SandboxCell;
 import dev.ripple.sandbox.SandboxFleet;
 import dev.ripple.topology.Cell;
@@ -24,6 +26,7 @@ import java.util.Map;
 import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 /**
  * The gitlab adapter against a sandbox cell over real HTTP: every change GitLab accepts, every refusal the
@@ -60,6 +63,21 @@ class GitlabAdapterContractTest {
 
         assertThat(flag.gates().enabled()).isTrue();
         assertThat(ok(gateway.listFlags(cell))).containsExactly(flag);
+    }
+
+    @Test
+    void everyCallNamesTheRippleInstanceMakingIt() {
+        long before = fleet.calls().lastSeq();
+
+        ok(gateway.setGate(cell, "new_search_ui", new GateChange.SetBoolean(true)));
+        ok(gateway.listFlags(cell));
+        ok(gateway.deleteFlag(cell, "new_search_ui"));
+
+        assertThat(fleet.calls().after(before, 100)).filteredOn(c -> c.cell().equals(sandbox.id()))
+                .extracting(SandboxCalls.Call::method, SandboxCalls.Call::instance)
+                .containsExactly(tuple("POST", InstanceId.current()), tuple("GET", InstanceId.current()),
+                        tuple("DELETE", InstanceId.current()));
+        assertThat(InstanceId.current()).startsWith(ProcessHandle.current().pid() + "@");
     }
 
     @Test

@@ -64,7 +64,9 @@ class RestartTest {
 
         // Then
         assertThat(straight.end.isTerminal()).isTrue();
+        assertEachRingsCellEventsFollowItsHeader(straight);
         for (Run run : restarted) {
+            assertEachRingsCellEventsFollowItsHeader(run);
             assertThat(run.end).as(run.label).isEqualTo(straight.end);
             assertThat(run.gates).as(run.label).isEqualTo(straight.gates);
             assertThat(run.writes).as(run.label).isEqualTo(straight.writes);
@@ -84,6 +86,7 @@ class RestartTest {
 
         // Then
         for (Run run : interrupted) {
+            assertEachRingsCellEventsFollowItsHeader(run);
             assertThat(run.end).as(run.label).isEqualTo(straight.end);
             assertThat(run.gates).as(run.label).isEqualTo(straight.gates);
             assertThat(run.writes).as(run.label).isEqualTo(straight.writes);
@@ -109,6 +112,7 @@ class RestartTest {
         // Then
         assertThat(interrupted).isNotEmpty();
         for (Run run : interrupted) {
+            assertEachRingsCellEventsFollowItsHeader(run);
             assertThat(run.end).as(run.label).isEqualTo(straight.end);
             assertThat(run.gates).as(run.label).isEqualTo(straight.gates);
             Map<String, Long> extra = minus(count(run.writes), count(straight.writes));
@@ -125,6 +129,45 @@ class RestartTest {
 
     private static List<Run> each(Scenario scenario, Interruption how, IntStream at) {
         return at.mapToObj(k -> Run.of(scenario, how, k)).toList();
+    }
+
+    /**
+     * Read in order (by event id), a ring's cell events come after the one event that opens them: a ring's
+     * {@code cell-changed} events after its single {@code ring-apply}, its {@code cell-restored} after a
+     * {@code ring-restore}, whether or not the step that wrote them could save its state.
+     */
+    private static void assertEachRingsCellEventsFollowItsHeader(Run run) {
+        assertNoEmptySnapshot(run);
+        List<TimelineEvent> events = run.events;
+        for (Integer ring : events.stream().map(TimelineEvent::ring).filter(java.util.Objects::nonNull).distinct()
+                .toList()) {
+            List<Integer> applies = indexes(events, "ring-apply", ring);
+            List<Integer> changed = indexes(events, "cell-changed", ring);
+            if (!changed.isEmpty()) {
+                assertThat(applies).as(run.label + ": one ring-apply for ring " + ring).hasSize(1);
+                assertThat(applies.get(0)).as(run.label + ": ring " + ring + " ring-apply before its cell-changed")
+                        .isLessThan(changed.get(0));
+            }
+            List<Integer> restores = indexes(events, "ring-restore", ring);
+            List<Integer> restored = indexes(events, "cell-restored", ring);
+            if (!restored.isEmpty()) {
+                assertThat(restores).as(run.label + ": ring " + ring + " restored").isNotEmpty();
+                assertThat(restores.get(0)).as(run.label + ": ring " + ring + " ring-restore before its cell-restored")
+                        .isLessThan(restored.get(0));
+            }
+        }
+    }
+
+    /** A snapshot step repeated after its cells were read (its state change lost) has nothing to read or record. */
+    private static void assertNoEmptySnapshot(Run run) {
+        assertThat(run.events.stream().filter(e -> e.type().equals("snapshot")).map(TimelineEvent::message))
+                .as(run.label + ": snapshot events").noneMatch(m -> m.endsWith(" of 0 cells before the change"));
+    }
+
+    private static List<Integer> indexes(List<TimelineEvent> events, String type, int ring) {
+        return IntStream.range(0, events.size())
+                .filter(i -> events.get(i).type().equals(type) && Integer.valueOf(ring).equals(events.get(i).ring()))
+                .boxed().toList();
     }
 
     private static void assertOncePerCell(Run run, String type) {

@@ -13,6 +13,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -23,6 +26,7 @@ import java.util.stream.IntStream;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 /** The sandbox over real HTTP, on a plain Vert.x server, as the {@code gitlab} adapter will call it. */
 class SandboxRoutesTest {
@@ -351,6 +355,72 @@ class SandboxRoutesTest {
         // Then
         assertThat(text.split("# TYPE sandbox_app_requests_total counter", -1)).hasSize(2);
         assertThat(text).contains("sandbox_app_error_ratio{cell=\"c1\"}", "sandbox_app_error_ratio{cell=\"c2\"}");
+    }
+
+    @Test
+    void theCallLogSaysWhoWroteWhatAndHowItWasAnswered() {
+        // Given
+        long before = fleet.calls().lastSeq();
+
+        // When
+        admin("c1").header("X-Ripple-Instance", "123@host/abcd").formParam("value", "25")
+                .formParam("key", "percentage_of_actors").post("/api/v4/features/new_search_ui").then().statusCode(201);
+        admin("c1").header("X-Ripple-Instance", "123@host/abcd").get("/api/v4/features").then().statusCode(200);
+        admin("c1").delete("/api/v4/features/new_search_ui").then().statusCode(204);
+
+        // Then
+        var calls = sandbox().queryParam("after", before).get("/sandbox/calls").then().statusCode(200).extract()
+                .jsonPath();
+        assertThat(calls.getList("calls.method")).containsExactly("POST", "GET", "DELETE");
+        assertThat(calls.getList("calls.cell")).containsOnly("c1");
+        assertThat(calls.getList("calls.flag")).containsExactly("new_search_ui", null, "new_search_ui");
+        assertThat(calls.getList("calls.instance")).containsExactly("123@host/abcd", "123@host/abcd", null);
+        assertThat(calls.getList("calls.status")).containsExactly(201, 200, 204);
+        assertThat(calls.getMap("calls[0].params")).containsEntry("value", "25")
+                .containsEntry("key", "percentage_of_actors");
+        assertThat(calls.getLong("calls[0].receivedAtMillis")).isEqualTo(clock.instant().toEpochMilli());
+        assertThat(calls.getLong("last")).isEqualTo(before + 3);
+        assertThat(sandbox().queryParam("after", before + 3).get("/sandbox/calls").then().statusCode(200).extract()
+                .jsonPath().getList("calls")).isEmpty();
+    }
+
+    @Test
+    void aCallWhoseCallerLeftBeforeTheAnswerIsLoggedUnanswered() throws Exception {
+        // Given a cell slow to answer, and a caller whose request has arrived
+        sandbox().contentType(ContentType.JSON).body("{\"latencyMs\":60000}").put("/sandbox/cells/c1/faults")
+                .then().statusCode(200);
+        long before = fleet.calls().lastSeq();
+        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), server.actualPort())) {
+            String body = "value=true";
+            socket.getOutputStream().write(("POST /sandbox/cells/c1/api/v4/features/f HTTP/1.1\r\nHost: sandbox\r\n"
+                    + "PRIVATE-TOKEN: " + TOKEN + "\r\nX-Ripple-Instance: 7@host/dead\r\n"
+                    + "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: " + body.length()
+                    + "\r\n\r\n" + body).getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream().flush();
+            await().atMost(Duration.ofSeconds(10)).until(() -> fleet.calls().inFlight() == 1);
+        } // When the caller goes away (as a killed process does) before the answer
+
+        // Then the call is logged as never answered, and it changed nothing
+        await().atMost(Duration.ofSeconds(70)).untilAsserted(() -> assertThat(fleet.calls().after(before, 10))
+                .singleElement().satisfies(call -> {
+                    assertThat(call.method()).isEqualTo("POST");
+                    assertThat(call.instance()).isEqualTo("7@host/dead");
+                    assertThat(call.status()).isZero();
+                }));
+        assertThat(fleet.calls().inFlight()).isZero();
+        assertThat(fleet.cell("c1").orElseThrow().flag("f")).isEmpty();
+    }
+
+    @Test
+    void theCallLogKeepsTheNewestCalls() {
+        SandboxCalls calls = new SandboxCalls(2);
+        Instant at = Instant.parse("2025-01-01T00:00:00Z");
+        for (int i = 0; i < 3; i++) {
+            calls.record("c1", "GET", null, null, null, at, at, 200);
+        }
+        assertThat(calls.after(0, 10)).extracting(SandboxCalls.Call::seq).containsExactly(2L, 3L);
+        assertThat(calls.after(2, 10)).extracting(SandboxCalls.Call::seq).containsExactly(3L);
+        assertThat(calls.after(0, 1)).extracting(SandboxCalls.Call::seq).containsExactly(2L);
     }
 
     @Test
