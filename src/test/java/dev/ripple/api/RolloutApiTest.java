@@ -100,18 +100,18 @@ class RolloutApiTest {
     @Test
     void aRolloutChangesTheFlagInTheCacheOfCellsItKnowsWithoutCountingThemAsReadInFull() {
         // Given every cell read in full
-        given().post("/api/v1/cache/refresh").then().statusCode(200);
-        String readAt = given().get("/api/v1/flags/ci_kill_switch").then().statusCode(200)
+        Tokens.as(Tokens.SRE).post("/api/v1/cache/refresh").then().statusCode(200);
+        String readAt = Tokens.as(Tokens.SRE).get("/api/v1/flags/ci_kill_switch").then().statusCode(200)
                 .extract().path("rings.find { it.ring == 1 }.cells.find { it.cell == 'ea-1' }.readAt");
 
         // When
-        int id = given().contentType(ContentType.JSON)
+        int id = Tokens.as(Tokens.SRE).contentType(ContentType.JSON)
                 .body(body("ci_kill_switch", Map.of("type", "on"), 1, "immediate"))
                 .post("/api/v1/rollouts").then().statusCode(201).extract().path("id");
 
         // Then the state view shows the flag on at once, and the cell's other flags as read before
         await().atMost(Duration.ofSeconds(20)).until(() -> state(id).equals("completed"));
-        given().get("/api/v1/flags/ci_kill_switch").then().statusCode(200)
+        Tokens.as(Tokens.SRE).get("/api/v1/flags/ci_kill_switch").then().statusCode(200)
                 .body("rings.find { it.ring == 1 }.cells.find { it.cell == 'ea-1' }.state", equalTo("on"))
                 .body("rings.find { it.ring == 1 }.cells.find { it.cell == 'ea-1' }.readAt", equalTo(readAt));
     }
