@@ -1,5 +1,7 @@
 package dev.ripple.chatops;
 
+import dev.ripple.audit.FlagLogCapture;
+import dev.ripple.notify.FlagLogEntry;
 import dev.ripple.flags.Gates;
 import dev.ripple.rollout.RolloutE2EProfile;
 import dev.ripple.rollout.RolloutService;
@@ -21,6 +23,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import static dev.ripple.rollout.RolloutE2EProfile.FLAG;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -40,6 +43,8 @@ class ChatRolloutEndToEndTest {
     SandboxFleet fleet;
     @Inject
     RolloutService rollouts;
+    @Inject
+    FlagLogCapture flagLog;
 
     @BeforeEach
     void healthyFleetScraped() {
@@ -103,6 +108,14 @@ class ChatRolloutEndToEndTest {
         assertThat(fleet.cell("q-1").orElseThrow().flag(FLAG)).as("quarantine is never part of it").isEmpty();
         assertThat(rollouts.timeline(id, null, 1000)).extracting(e -> e.type() + " " + e.actor())
                 .contains("pause alice", "resume alice");
+
+        // And the feature-flag log has one entry per ring, in the words engineers read, attributed to alice
+        assertThat(flagLog.of(FLAG)).filteredOn(e -> e.rolloutId().equals(Long.toString(id)))
+                .extracting(FlagLogEntry::title, FlagLogEntry::requestedBy)
+                .containsExactly(
+                        tuple("Feature flag '" + FLAG + "' set to '25%' of actors on ring 0", "alice"),
+                        tuple("Feature flag '" + FLAG + "' set to '25%' of actors on ring 1", "alice"),
+                        tuple("Feature flag '" + FLAG + "' set to '25%' of actors on ring 2", "alice"));
     }
 
     @Test
