@@ -36,14 +36,32 @@ public class FlagsResource {
     @GET
     @Operation(summary = "Every flag with a per-ring summary",
             description = "Flags defined in rings/ and flags set on any cell. Per ring: the value every cell agrees "
-                    + "on, or 'mixed' with a breakdown. Honors If-None-Match.")
+                    + "on, or 'mixed' with a breakdown. By name, a page at a time: follow nextAfter with ?after=. "
+                    + "Honors If-None-Match.")
     public Uni<Response> list(@Parameter(description = "only flags whose name contains this text")
                               @QueryParam("match") String match,
+                              @Parameter(description = "continue after this flag name (a page's nextAfter)")
+                              @QueryParam("after") String after,
+                              @Parameter(description = "flags per page, 1 to 1000 (default 500)")
+                              @QueryParam("limit") String limit,
                               @Context Request request, @Context HttpHeaders headers) {
         if (match != null && match.isBlank()) {
             throw new ApiException(ErrorCode.BAD_PARAMETER, "query parameter 'match' must not be empty");
         }
-        return Uni.createFrom().item(() -> Conditional.respond(views.flagList(match), request, headers));
+        int size;
+        try {
+            size = limit == null ? StateViews.FLAG_PAGE_DEFAULT : Integer.parseInt(limit.strip());
+        } catch (NumberFormatException e) {
+            size = -1;
+        }
+        if (size < 1 || size > StateViews.FLAG_PAGE_MAX) {
+            throw new ApiException(ErrorCode.BAD_PARAMETER, "limit must be a number from 1 to "
+                    + StateViews.FLAG_PAGE_MAX, java.util.Map.of("parameter", "limit"));
+        }
+        String from = after == null || after.isBlank() ? null : after;
+        int pageSize = size;
+        return Uni.createFrom().item(() -> Conditional.respond(views.flagList(match, from, pageSize), request,
+                headers));
     }
 
     @GET

@@ -7,6 +7,9 @@ import dev.ripple.auth.CurrentPrincipal;
 import dev.ripple.auth.RateLimited;
 import dev.ripple.auth.Role;
 import jakarta.ws.rs.Consumes;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
@@ -69,8 +72,12 @@ public class IncidentsResource {
     @RateLimited
     @Operation(summary = "Open an incident on a ring",
             description = "Body: {\"ring\":2,\"severity\":\"sev2\",\"title\":\"…\",\"link\":\"https://…\","
-                    + "}; the caller is recorded as the one who opened it. Gradual rollouts do not enter the ring until it is closed.")
-    public Response open(Views.OpenIncidentRequest body, @HeaderParam("Idempotency-Key") String key,
+                    + "}; the caller is recorded as the one who opened it. Gradual rollouts do not enter the ring "
+                    + "until it is closed.")
+    public Response open(@RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON, examples = {
+            @ExampleObject(name = "incident", value = "{\"ring\":2,\"severity\":\"sev2\",\"title\":\"Checkout 5xx\","
+                    + "\"link\":\"https://status.example.com/i/42\"}")}))
+                         Views.OpenIncidentRequest body, @HeaderParam("Idempotency-Key") String key,
                          @Context UriInfo uri) {
         if (body == null) {
             throw new ApiException(ErrorCode.MALFORMED_BODY, "expected {\"ring\": 2, \"severity\": \"sev2\", "

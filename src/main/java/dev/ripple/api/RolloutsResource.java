@@ -28,6 +28,9 @@ import jakarta.annotation.security.RolesAllowed;
 import dev.ripple.auth.Role;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.ws.rs.Consumes;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
@@ -82,6 +85,19 @@ public class RolloutsResource {
     @RateLimited
     @org.eclipse.microprofile.openapi.annotations.Operation(summary = "Start a rollout, or with ?dryRun=true show its"
             + " plan without starting anything")
+    @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON, examples = {
+            @ExampleObject(name = "gradual", summary = "25% of actors, ring by ring up to ring 2", value = "{\"flag\":"
+                    + "\"new_search_ui\",\"change\":{\"type\":\"percentage-of-actors\",\"percentage\":25},"
+                    + "\"upToRing\":2,\"mode\":\"gradual\",\"reason\":\"step 2\",\"rolloutIssue\":"
+                    + "\"https://gitlab.example.com/org/proj/-/issues/1\"}"),
+            @ExampleObject(name = "immediate", summary = "An SRE switches a kill switch on everywhere at once",
+                    value = "{\"flag\":\"ci_kill_switch\",\"change\":{\"type\":\"on\"},\"upToRing\":3,"
+                            + "\"mode\":\"immediate\",\"reason\":\"INC-42\"}"),
+            @ExampleObject(name = "actors", summary = "Two users added on every ring",
+                    value = "{\"flag\":\"new_search_ui\",\"change\":{\"type\":\"add-actors\",\"actorKind\":"
+                            + "\"user\",\"actors\":[\"alice\",\"bob\"]},\"upToRing\":3}"),
+            @ExampleObject(name = "quarantine", summary = "Single cells of the quarantine ring",
+                    value = "{\"flag\":\"new_search_ui\",\"change\":{\"type\":\"on\"},\"cells\":[\"q-1\"]}")}))
     public Response start(StartRequest body, @QueryParam("dryRun") @DefaultValue("false") boolean dryRun,
                           @HeaderParam("Idempotency-Key") String keyHeader, @Context UriInfo uri) {
         Principal principal = caller.get();
@@ -154,6 +170,8 @@ public class RolloutsResource {
     @RateLimited
     @org.eclipse.microprofile.openapi.annotations.Operation(summary = "pause, resume, promote, abort, rollback or"
             + " retry a rollout")
+    @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON, examples = {
+            @ExampleObject(name = "reason", value = "{\"reason\":\"checking a dashboard\"}")}))
     public RolloutView operate(@PathParam("id") long id, @PathParam("operation") String name, OperationRequest body) {
         Operation operation = Operation.fromWireName(name).orElseThrow(() -> new ApiException(ErrorCode.NOT_FOUND,
                 "no operation '" + name + "'; one of pause, resume, promote, abort, rollback, retry"));

@@ -139,20 +139,29 @@ class StateViews {
         return new Rendered(version, t.version(), write(view), etag(signature));
     }
 
-    Rendered flagList(String match) {
+    static final int FLAG_PAGE_DEFAULT = 500;
+    static final int FLAG_PAGE_MAX = 1000;
+
+    Rendered flagList(String match, String after, int limit) {
         Topology t = topology.current();
         long version = cache.version();
         Rendered memo = listMemo;
-        if (match == null && memo != null && memo.cacheVersion == version && memo.topologyVersion.equals(t.version())) {
+        boolean firstPageOfAll = match == null && after == null && limit == FLAG_PAGE_DEFAULT;
+        if (firstPageOfAll && memo != null && memo.cacheVersion == version && memo.topologyVersion.equals(t.version())) {
             return memo;
         }
-        List<FlagSummaryView> flags = fleetFlags.list(t, match).stream().map(f -> new FlagSummaryView(f.name(),
+        var matching = fleetFlags.list(t, match).stream()
+                .sorted(java.util.Comparator.comparing(f -> f.name())).toList();
+        var page = matching.stream().filter(f -> after == null || f.name().compareTo(after) > 0).limit(limit + 1L)
+                .toList();
+        String nextAfter = page.size() > limit ? page.get(limit - 1).name() : null;
+        List<FlagSummaryView> flags = page.stream().limit(limit).map(f -> new FlagSummaryView(f.name(),
                 f.definition() != null, f.definition() == null ? null : f.definition().type().wireName(),
                 f.definition() == null ? null : f.definition().owner(),
                 f.rings().stream().map(StateViews::summary).toList())).toList();
-        byte[] body = write(new FlagListView(flags.size(), flags));
+        byte[] body = write(new FlagListView(matching.size(), flags, nextAfter));
         Rendered rendered = new Rendered(version, t.version(), body, etag(Sha256.start().add(t.version()).add(body)));
-        if (match == null) {
+        if (firstPageOfAll) {
             listMemo = rendered;
         }
         return rendered;

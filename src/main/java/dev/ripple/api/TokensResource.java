@@ -7,6 +7,9 @@ import dev.ripple.auth.TokenService;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -51,7 +54,10 @@ public class TokensResource {
     @Operation(summary = "Issue a token", description = "Body: {\"principal\":\"deploy-bot\",\"roles\":[\"bot\"],"
             + "\"description\":\"…\",\"expiresAt\":\"2027-01-01T00:00:00Z\"}. The answer is the only place the "
             + "token is ever shown; Ripple keeps its SHA-256.")
-    public Response create(CreateRequest body, @Context UriInfo uri) {
+    public Response create(@RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON, examples = {
+            @ExampleObject(name = "bot", value = "{\"principal\":\"deploy-bot\",\"roles\":[\"bot\"],"
+                    + "\"description\":\"release pipeline\",\"expiresAt\":\"2027-06-01T00:00:00Z\"}")}))
+                           CreateRequest body, @Context UriInfo uri) {
         if (body == null) {
             throw new ApiException(ErrorCode.MALFORMED_BODY, "expected {\"principal\": \"...\", \"roles\": [\"...\"]}");
         }

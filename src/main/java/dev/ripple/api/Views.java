@@ -32,7 +32,8 @@ final class Views {
                         String breaker, Instant breakerOpenUntil) {
     }
 
-    record FlagListView(int total, List<FlagSummaryView> flags) {
+    /** A page of flags by name; {@code total} counts every match, {@code nextAfter} continues (null: the last). */
+    record FlagListView(int total, List<FlagSummaryView> flags, String nextAfter) {
     }
 
     record FlagSummaryView(String name, boolean defined, String type, String owner, List<RingSummary> rings) {

@@ -60,6 +60,25 @@ class QueryApiTest {
     }
 
     @Test
+    void pagesThroughTheFlagsByName() {
+        // When a client reads one flag at a time
+        var first = Tokens.as(Tokens.VIEWER).get("/api/v1/flags?limit=1").then().statusCode(200)
+                .body("total", equalTo(3)).body("flags.name", equalTo(java.util.List.of("ci_kill_switch")))
+                .body("nextAfter", equalTo("ci_kill_switch"));
+        var second = Tokens.as(Tokens.VIEWER).get("/api/v1/flags?limit=1&after=ci_kill_switch").then();
+        var last = Tokens.as(Tokens.VIEWER).get("/api/v1/flags?limit=2&after=ci_kill_switch").then();
+
+        // Then every flag comes once, and the last page says there is no more
+        second.statusCode(200).body("flags.name", equalTo(java.util.List.of("new_search_ui")))
+                .body("nextAfter", equalTo("new_search_ui"));
+        last.statusCode(200).body("flags.name", equalTo(java.util.List.of("new_search_ui",
+                "pricing_page_experiment"))).body("nextAfter", org.hamcrest.Matchers.nullValue());
+        Tokens.as(Tokens.VIEWER).get("/api/v1/flags?limit=0").then().statusCode(400)
+                .body("code", equalTo("bad-parameter"));
+        Tokens.as(Tokens.VIEWER).get("/api/v1/flags?limit=ten").then().statusCode(400);
+    }
+
+    @Test
     void saysHowARingIsMixed() {
         fleet.cell("ea-1").orElseThrow().putFlag("new_search_ui", Gates.OFF);
         refresh();
