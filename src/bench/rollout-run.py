@@ -145,8 +145,9 @@ for i, s in enumerate(steps):
     s["label"] = ("create" if "created" in s["types"] else "completed" if s["types"] == ["completed"]
                   else "preflight" if "check" in s["types"]
                   else "snapshot" if "snapshot" in s["types"]
-                  else "apply ring " + ",".join(str(e["ring"]) for e in full["timeline"]
-                                                if instant(e["at"]) == s["at"] and e["type"] == "ring-apply"))
+                  else "apply ring " + ",".join(sorted({str(e["ring"]) for e in full["timeline"]
+                                                        if instant(e["at"]) == s["at"]
+                                                        and e["type"] in ("cell-changed", "cell-failed")})))
     s["from_post_ms"] = round((s["at"] - wall0) * 1000, 1)
     del s["at"]
 result = {

@@ -153,8 +153,7 @@ public final class RolloutEngine {
                 .toList();
         if (targets.isEmpty()) {
             // Repeated after its reads were stored but not its state change (a crash, a lost race): nothing to read.
-            r.phase(Phase.APPLY);
-            r.nextStepAt(now);
+            startApply(r, ring, now);
             return;
         }
         Map<String, CellResult<Optional<Gates>>> read = cells.read(targets, r.request().flag());
@@ -182,8 +181,22 @@ public final class RolloutEngine {
             return;
         }
         // An immediate rollout applies to a cell it could not read: mitigation matters more than a rollback point.
+        startApply(r, ring, now);
+    }
+
+    /**
+     * Moves to the ring's apply, and says so in the timeline with that state change: saved before any cell of the
+     * ring is written, so a process that dies while writing (and is then aborted, say) leaves the ring's apply on
+     * record, and a step repeated after a lost save says it once. A retry of failed cells is not a new apply.
+     */
+    private void startApply(Rollout r, PlannedRing ring, Instant now) {
         r.phase(Phase.APPLY);
         r.nextStepAt(now);
+        long targets = ring.cells().stream().filter(c -> r.cell(c).status() != CellStatus.APPLIED).count();
+        if (targets > 0 && r.cellsOf(ring.ring()).stream().noneMatch(c -> c.attempts() > 0)) {
+            r.event(now, "ring-apply", ring.ring(), null, ENGINE, "applying " + r.request().change().describe()
+                    + " to " + targets + " cells of ring " + ring.ring(), Map.of());
+        }
     }
 
     private void apply(Rollout r, PlannedRing ring, Instant now, List<RolloutNotification> notes) {
@@ -196,10 +209,6 @@ public final class RolloutEngine {
         List<String> targets = ring.cells().stream()
                 .filter(c -> r.cell(c).status() != CellStatus.APPLIED)
                 .toList();
-        if (!targets.isEmpty() && !r.cellsOf(ring.ring()).stream().anyMatch(c -> c.attempts() > 0)) {
-            r.event(now, "ring-apply", ring.ring(), null, ENGINE, "applying " + r.request().change().describe()
-                    + " to " + targets.size() + " cells of ring " + ring.ring(), Map.of());
-        }
         long started = System.nanoTime();
         Map<String, CellResult<Optional<Gates>>> results = cells.apply(targets, r.request().flag(),
                 r.request().change());
@@ -295,10 +304,14 @@ public final class RolloutEngine {
         PlannedRing next = r.currentRing().get();
         boolean gradual = r.request().mode() == Mode.GRADUAL;
         boolean snapshotted = next.cells().stream().allMatch(c -> r.cell(c).snapshotTaken());
-        r.phase(gradual ? Phase.PREFLIGHT : snapshotted ? Phase.APPLY : Phase.SNAPSHOT);
-        r.nextStepAt(now);
         r.event(now, "ring-started", next.ring(), null, ENGINE, "ring " + next.ring() + " (" + next.name() + "): "
                 + next.cells().size() + " cells", Map.of());
+        if (!gradual && snapshotted) {
+            startApply(r, next, now);
+            return;
+        }
+        r.phase(gradual ? Phase.PREFLIGHT : Phase.SNAPSHOT);
+        r.nextStepAt(now);
     }
 
     /**

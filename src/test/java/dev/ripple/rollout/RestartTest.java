@@ -3,6 +3,7 @@ package dev.ripple.rollout;
 import dev.ripple.flags.Gates;
 import dev.ripple.notify.RolloutNotification;
 import dev.ripple.topology.Cell;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -23,6 +24,7 @@ import static dev.ripple.rollout.EngineFixture.FLAG;
 import static dev.ripple.rollout.EngineFixture.on;
 import static dev.ripple.rollout.EngineFixture.request;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * A process can stop at any point: between two steps, after a step's cell facts were stored but not its state, or in
@@ -125,6 +127,27 @@ class RestartTest {
             assertOncePerCell(run, "cell-changed");
             assertOncePerCell(run, "cell-restored");
         }
+    }
+
+    @Test
+    void aRingWhoseApplyAProcessDiedInIsOnTheTimelineEvenIfAnAbortMeansItIsNeverRepeated() {
+        // Given a gradual rollout about to write the cells of ring 1
+        EngineFixture f = new EngineFixture();
+        long id = f.start(request(on(), 3, Mode.GRADUAL));
+        f.stepUntil(id, r -> r.ringIndex() == 1 && r.phase() == Phase.APPLY);
+
+        // When the process dies after the first write of the ring, and an operator aborts before anything restarts
+        f.cells.crashAfterWrites = 1;
+        assertThatThrownBy(() -> f.engine.step(id, null)).isInstanceOf(FakeCells.ProcessDied.class);
+        f.restart();
+        f.engine.operate(id, Operation.ABORT, "bob", "stop it");
+
+        // Then the cell written in the dead step holds the change, and the timeline says ring 1's apply had begun
+        assertThat(f.rollout(id).state()).isEqualTo(RolloutState.ABORTED);
+        assertThat(f.gates("c1-1")).hasValue(Gates.OFF.withEnabled(true));
+        assertThat(f.rollout(id).cell("c1-1").status()).as("outcome unknown to Ripple").isEqualTo(CellStatus.SNAPSHOTTED);
+        assertThat(f.eventTypes(id)).containsSubsequence("snapshot", "ring-apply", "abort");
+        assertThat(f.events(id, "ring-apply")).extracting(TimelineEvent::ring).containsExactly(0, 1);
     }
 
     private static List<Run> each(Scenario scenario, Interruption how, IntStream at) {
