@@ -59,7 +59,7 @@ check_ports_free
 
 refresh() { # -> prints tookMillis; appends the JSON answer to $WORK/refreshes.jsonl
     local answer
-    answer=$(curl -sf --max-time 600 -X POST "http://127.0.0.1:$RIPPLE_PORT/api/v1/cache/refresh")
+    answer=$(curl -sf --max-time 600 -X POST -H "Authorization: Bearer $RIPPLE_API_TOKEN" "http://127.0.0.1:$RIPPLE_PORT/api/v1/cache/refresh")
     echo "$answer" >>"$WORK/refreshes.jsonl"
     python3 -c 'import json,sys; r=json.loads(sys.argv[1]); assert r["failed"]==0, r; print(r["tookMillis"])' "$answer"
 }
@@ -77,7 +77,8 @@ print(f"{total / 1048576:.1f}")'
 run_wrk() { # name duration connections threads url [header]
     local name=$1 duration=$2 connections=$3 threads=$4 url=$5
     shift 5
-    wrk --latency -t"$threads" -c"$connections" -d"${duration}s" --timeout 60s "$@" "$url" >"$WORK/wrk-$name.txt"
+    wrk --latency -t"$threads" -c"$connections" -d"${duration}s" --timeout 60s \
+        -H "Authorization: Bearer $RIPPLE_API_TOKEN" "$@" "$url" >"$WORK/wrk-$name.txt"
     python3 - "$WORK/wrk-$name.txt" <<'EOF'
 import re, sys
 text = open(sys.argv[1]).read()
@@ -131,8 +132,8 @@ log "heap: idle ${HEAP_IDLE} MB, after refreshes ${HEAP_AFTER} MB (after full GC
 
 # --- (b) one flag across the fleet: cache vs ?fresh=true -------------------------------------------------------------
 URL="http://127.0.0.1:$RIPPLE_PORT/api/v1/flags/$FLAG"
-SIZE_PLAIN=$(curl -sf -o /dev/null -w '%{size_download}' "$URL")
-SIZE_GZIP=$(curl -sf -o /dev/null -w '%{size_download}' -H 'Accept-Encoding: gzip' "$URL")
+SIZE_PLAIN=$(curl -sf -o /dev/null -w '%{size_download}' -H "Authorization: Bearer $RIPPLE_API_TOKEN" "$URL")
+SIZE_GZIP=$(curl -sf -o /dev/null -w '%{size_download}' -H "Authorization: Bearer $RIPPLE_API_TOKEN" -H 'Accept-Encoding: gzip' "$URL")
 log "document: $SIZE_PLAIN bytes, $SIZE_GZIP gzipped"
 log "cache, plain: warm-up ${WARMUP}s, then ${DURATION}s"
 run_wrk warmup-plain "$WARMUP" "$WRK_CONNECTIONS" "$WRK_THREADS" "$URL" >/dev/null
@@ -143,7 +144,7 @@ run_wrk warmup-gzip "$WARMUP" "$WRK_CONNECTIONS" "$WRK_THREADS" "$URL" -H 'Accep
 read -r GZIP_RPS GZIP_P50 GZIP_P99 GZIP_N GZIP_BAD GZIP_SOCK < <(run_wrk cache-gzip "$DURATION" "$WRK_CONNECTIONS" "$WRK_THREADS" "$URL" -H 'Accept-Encoding: gzip')
 read -r LGZIP_RPS LGZIP_P50 LGZIP_P99 LGZIP_N LGZIP_BAD LGZIP_SOCK < <(run_wrk cache-gzip-light "$DURATION" "$LIGHT_CONNECTIONS" "$WRK_THREADS" "$URL" -H 'Accept-Encoding: gzip')
 log "fresh: one warm-up request, then ${FRESH_DURATION}s with $FRESH_CONNECTIONS connections"
-curl -sf -o /dev/null --max-time 120 "$URL?fresh=true"
+curl -sf -o /dev/null --max-time 120 -H "Authorization: Bearer $RIPPLE_API_TOKEN" "$URL?fresh=true"
 read -r FRESH_RPS FRESH_P50 FRESH_P99 FRESH_N FRESH_BAD FRESH_SOCK < <(run_wrk fresh "$FRESH_DURATION" "$FRESH_CONNECTIONS" 1 "$URL?fresh=true" -H 'Accept-Encoding: gzip')
 curl -sf "http://127.0.0.1:$RIPPLE_PORT/q/metrics" >"$WORK/metrics-after.txt" || true
 stop_ripple

@@ -1,6 +1,7 @@
 # Shell functions shared by the benchmarks in src/bench (sourced, not run). Expects the caller to have set
 # SANDBOX_PORT, RIPPLE_PORT, RIPPLE_XMX, SANDBOX_XMX and TOKEN, and to call bench_init first. RIPPLE_JVM_OPTS, when
-# set, adds options to the Ripple JVM (a profiler: -XX:StartFlightRecording=...).
+# set, adds options to the Ripple JVM (a profiler: -XX:StartFlightRecording=...). Calls to Ripple's API carry
+# "Authorization: Bearer $RIPPLE_API_TOKEN" (see bench_init).
 # shellcheck shell=bash
 
 SANDBOX_PID=""
@@ -14,6 +15,9 @@ bench_init() {
     ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
     cd "$ROOT"
     WORK=$(mktemp -d "/tmp/$1.XXXXXX")
+    # The API token the benchmark calls Ripple with (seeded as a bootstrap token with the sre and admin roles);
+    # a fresh random one per run, never written to a file.
+    export RIPPLE_API_TOKEN=${RIPPLE_API_TOKEN:-bench-$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')}
 }
 
 stop_pid() {
@@ -84,6 +88,8 @@ start_ripple() {
     [[ $concurrency == default ]] || limit=(RIPPLE_CELLS_CONCURRENCY="$concurrency")
     env RIPPLE_RINGS_DIR="$rings" RIPPLE_RINGS_WATCH_EVERY=1h \
         RIPPLE_SANDBOX_ENABLED=false RIPPLE_SANDBOX_TOKEN="$TOKEN" \
+        RIPPLE_BOOTSTRAP_TOKENS="bench:sre+admin:$RIPPLE_API_TOKEN" \
+        RIPPLE_AUTH_RATE_LIMIT_PER_MINUTE=100000 RIPPLE_AUTH_RATE_LIMIT_BURST=10000 \
         RIPPLE_JDBC_URL="jdbc:h2:mem:bench;DB_CLOSE_DELAY=-1" \
         "${limit[@]}" \
         RIPPLE_CACHE_REFRESH_ON_START=false RIPPLE_CACHE_REFRESH_EVERY=24h \

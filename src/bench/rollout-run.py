@@ -72,6 +72,7 @@ def connect():
 
 def call(conn, method, path, body=None):
     headers = {"Content-Type": "application/json"} if body is not None else {}
+    headers["Authorization"] = "Bearer " + os.environ["RIPPLE_API_TOKEN"]
     conn.request(method, path, body=body, headers=headers)
     r = conn.getresponse()
     data = r.read()
