@@ -311,3 +311,33 @@ def check_one_at_a_time(verdict, calls, flag, plan_cells):
         if b["start"] < a["end"] and a["instance"] != b["instance"]:
             verdict.fail(f"X1 {a['instance']} wrote until {a['end']} while {b['instance']} began at {b['start']}")
     return runs
+
+
+def check_audit(verdict, rollout_id, events, entries, before, change):
+    """The audit trail's gate changes for the rollout (GET /api/v1/audit?kind=gate-change&flag=F) against its timeline:
+
+    A1 no duplicate: no two entries for one cell with the same action and the same `after` (a write repeated after a
+    crash is not a second change); A2 no gap: every cell whose `cell-changed` event changed what it held before the
+    rollout has one `change` entry that says `applied`, and every such cell restored later one `restore` entry that
+    says `restored`; A3 nothing invented: no entry for a cell the rollout never wrote (a write that failed may have
+    an entry: it may have changed the cell)."""
+    mine = [e for e in entries if e.get("rolloutId") == rollout_id]
+    for key, n in Counter((e["cell"], e["action"], e["after"]) for e in mine).items():
+        if n > 1:
+            verdict.fail(f"A1 {n} audit entries for cell {key[0]}: {key[1]} to {key[2]}")
+    done = Counter((e["cell"], e["action"]) for e in mine if e["outcome"] in ("applied", "restored"))
+    changed = {e["cell"] for e in events if e["type"] == "cell-changed"
+               and apply_change(change, before.get(e["cell"])) != (before.get(e["cell"]) or OFF)}
+    restored = {e["cell"] for e in events if e["type"] == "cell-restored"}
+    for cell in sorted(changed):
+        if done[(cell, "change")] != 1:
+            verdict.fail(f"A2 cell {cell} changed, {done[(cell, 'change')]} applied `change` audit entries")
+    for cell in sorted(restored & changed):
+        if done[(cell, "restore")] != 1:
+            verdict.fail(f"A2 cell {cell} restored, {done[(cell, 'restore')]} `restore` audit entries")
+    written = {e["cell"] for e in events if e["type"] in ("cell-changed", "cell-restored", "cell-failed",
+                                                          "restore-failed")}
+    for e in mine:
+        if e["cell"] not in written:
+            verdict.fail(f"A3 a `{e['action']}` audit entry for cell {e['cell']}, which the rollout never wrote")
+    return len(mine)

@@ -441,6 +441,9 @@ class CrashRun:
             checks.check_cells(v, expected, {c: actual[c].get(s.flag) for c in ALL_CELLS}, lib.describe)
             landed = [o["token"] for o in s.ops if o["status"] == "landed"]
             checks.check_timeline(v, view, events, landed, {o["token"] for o in s.ops})
+            entries = self.world.api.audit(self.base(), kind="gate-change", flag=s.flag)
+            s.audit_entries = checks.check_audit(v, s.id, events, entries, {c: before[c].get(s.flag) for c in ALL_CELLS},
+                                                 s.change)
             plan_cells = {c["cell"] for r in view["rings"] for c in r["cells"]}
             s.writes = checks.check_writes(v, calls, s.flag, s.change, plan_cells, self.alive_at)
             s.events = len(events)

@@ -447,6 +447,19 @@ class Api:
     def call(self, base, method, path, body=None, timeout=10.0, headers=None):
         return http(method, base + path, body, headers=dict(self.headers, **(headers or {})), timeout=timeout)
 
+    def audit(self, base, **filters):
+        """Every audit entry matching the filters (GET /api/v1/audit, every page), oldest first."""
+        entries, before = [], None
+        while True:
+            query = "&".join(f"{k}={v}" for k, v in filters.items()) + "&limit=500" + (f"&before={before}" if before else "")
+            status, page = self.call(base, "GET", f"/api/v1/audit?{query}")
+            if status != 200:
+                raise HarnessError(f"audit {filters}: {status} {page}")
+            entries.extend(page["items"])
+            before = page.get("nextBefore")
+            if not before:
+                return list(reversed(entries))
+
     def timeline(self, base, rollout_id):
         events, after = [], 0
         while True:
