@@ -28,6 +28,8 @@ public final class SandboxCell {
     private final RandomGenerator random;
     private final CellMetrics metrics;
     private volatile Faults faults = Faults.NONE;
+    /** Admin-API calls since the flap was set: a flapping cell answers or drops by this count, not at random. */
+    private final java.util.concurrent.atomic.AtomicLong flapCalls = new java.util.concurrent.atomic.AtomicLong();
     private final Map<String, Rendered> rendered = new java.util.concurrent.ConcurrentHashMap<>();
 
     /**
@@ -119,7 +121,15 @@ public final class SandboxCell {
 
     public synchronized void faults(Faults newFaults) {
         metrics.errorRatio(newFaults.reportedErrorRatio());
+        if (newFaults.flapUp() != faults.flapUp() || newFaults.flapDown() != faults.flapDown()) {
+            flapCalls.set(0);
+        }
         faults = newFaults;
+    }
+
+    /** Counts an admin-API call against the flap; true when the cell drops it. */
+    boolean flapDropsNextCall(Faults current) {
+        return current.flaps() && current.flapDrops(flapCalls.getAndIncrement());
     }
 
     /** Changes the faults atomically against other updates, e.g. a partial update from the knobs API. */

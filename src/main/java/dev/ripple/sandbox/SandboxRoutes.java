@@ -100,7 +100,7 @@ public final class SandboxRoutes {
             }
         };
         Faults faults = cell.faults();
-        if (faults.down()) {
+        if (faults.down() || cell.flapDropsNextCall(faults)) {
             // No answer at all, so clients see what an unreachable cell gives them: a connection error.
             ctx.request().connection().close();
             log.accept(0);
@@ -380,10 +380,13 @@ public final class SandboxRoutes {
             throw new IllegalArgumentException("body must be a JSON object of faults");
         }
         Faults faults = base;
+        // The two halves of a flap are checked together: one alone is half a flap.
+        int flapUp = patch.containsKey("flapUp") ? calls("flapUp", patch.getValue("flapUp")) : base.flapUp();
+        int flapDown = patch.containsKey("flapDown") ? calls("flapDown", patch.getValue("flapDown")) : base.flapDown();
         for (String field : patch.fieldNames()) {
             Object value = patch.getValue(field);
             faults = switch (field) {
-                case "latencyMs" -> faults.withLatencyMs(wholeNumber(field, value));
+                case "latencyMs" -> faults.withLatencyMs(wholeNumber(field, value, "a whole number of milliseconds"));
                 case "errorRate" -> faults.withErrorRate(number(field, value));
                 case "rateLimitRate" -> faults.withRateLimitRate(number(field, value));
                 case "reportedErrorRatio" -> faults.withReportedErrorRatio(number(field, value));
@@ -393,11 +396,20 @@ public final class SandboxRoutes {
                     }
                     yield faults.withDown(down);
                 }
+                case "flapUp", "flapDown" -> faults;
                 default -> throw new IllegalArgumentException("unknown fault '" + field
-                        + "': expected latencyMs, errorRate, rateLimitRate, down, reportedErrorRatio");
+                        + "': expected latencyMs, errorRate, rateLimitRate, down, reportedErrorRatio, flapUp, flapDown");
             };
         }
-        return faults;
+        return faults.withFlap(flapUp, flapDown);
+    }
+
+    private static int calls(String field, Object value) {
+        long n = wholeNumber(field, value, "a whole number of calls");
+        if (n < 0 || n > Faults.MAX_FLAP_CALLS) {
+            throw new IllegalArgumentException(field + " must be between 0 and " + Faults.MAX_FLAP_CALLS);
+        }
+        return (int) n;
     }
 
     private static double number(String field, Object value) {
@@ -407,10 +419,10 @@ public final class SandboxRoutes {
         return n.doubleValue();
     }
 
-    private static long wholeNumber(String field, Object value) {
+    private static long wholeNumber(String field, Object value, String what) {
         double d = number(field, value);
         if (d != Math.rint(d)) {
-            throw new IllegalArgumentException(field + " must be a whole number of milliseconds");
+            throw new IllegalArgumentException(field + " must be " + what);
         }
         return (long) d;
     }
@@ -421,7 +433,9 @@ public final class SandboxRoutes {
                 .put("errorRate", f.errorRate())
                 .put("rateLimitRate", f.rateLimitRate())
                 .put("down", f.down())
-                .put("reportedErrorRatio", f.reportedErrorRatio());
+                .put("reportedErrorRatio", f.reportedErrorRatio())
+                .put("flapUp", f.flapUp())
+                .put("flapDown", f.flapDown());
     }
 
     private static Answer knobError(String message) {

@@ -15,7 +15,8 @@ import java.util.TreeSet;
  * A sandbox fleet in a JVM of its own, so a benchmark measures Ripple and not the fleet sharing its threads:
  * <pre>
  * java -cp "target/quarkus-app/lib/boot/*:target/quarkus-app/lib/main/*:target/quarkus-app/app/*:target/classes" dev.ripple.sandbox.SandboxServer \
- *     [--host 127.0.0.1] --port 9090 --cells 1000 --prefix c- --token X --latency-ms 50 --flags 200
+ *     [--host 127.0.0.1] --port 9090 --cells 1000 --prefix c- --token X --latency-ms 50 --flags 200 \
+ *     [--flap-up 2 --flap-down 3]
  * </pre>
  * Cell {@code c-7} then answers GitLab's Features API at {@code http://localhost:9090/sandbox/cells/c-7}.
  */
@@ -31,13 +32,16 @@ public final class SandboxServer {
         int cells = Integer.parseInt(options.getOrDefault("cells", "1000"));
         String prefix = options.getOrDefault("prefix", "c-");
         long latencyMs = Long.parseLong(options.getOrDefault("latency-ms", "0"));
+        int flapUp = Integer.parseInt(options.getOrDefault("flap-up", "0"));
+        int flapDown = Integer.parseInt(options.getOrDefault("flap-down", "0"));
+        Faults faults = Faults.NONE.withLatencyMs(latencyMs).withFlap(flapUp, flapDown);
         int flags = Integer.parseInt(options.getOrDefault("flags", "0"));
         String token = options.getOrDefault("token", System.getenv().getOrDefault("RIPPLE_SANDBOX_TOKEN", "sandbox-demo-token"));
 
         SandboxFleet fleet = new SandboxFleet(Clock.systemUTC(), new Random());
         for (int i = 1; i <= cells; i++) {
             SandboxCell cell = fleet.create(prefix + i);
-            cell.faults(Faults.NONE.withLatencyMs(latencyMs));
+            cell.faults(faults);
             for (int f = 0; f < flags; f++) {
                 cell.putFlag(String.format("flag_%04d", f), variedGates(f, i));
             }

@@ -245,6 +245,40 @@ class SandboxRoutesTest {
     }
 
     @Test
+    void aFlappingCellAnswersAndDropsCallsByCount() {
+        // Given a cell that answers two calls, then drops three
+        sandbox().contentType(ContentType.JSON).body("{\"flapUp\":2,\"flapDown\":3}").put("/sandbox/cells/c1/faults")
+                .then().statusCode(200).body("flapUp", org.hamcrest.Matchers.equalTo(2))
+                .body("flapDown", org.hamcrest.Matchers.equalTo(3));
+
+        // When it is called seven times (POSTs: the HTTP client repeats an unanswered GET on its own)
+        List<Boolean> answered = IntStream.range(0, 7).mapToObj(i -> {
+            try {
+                admin("c1").formParam("value", "true").post("/api/v4/features/f" + i).then().statusCode(201);
+                return true;
+            } catch (Exception e) { // RestAssured throws the connection's IOException unchecked
+                assertThat(e).isInstanceOf(IOException.class);
+                return false;
+            }
+        }).toList();
+
+        // Then the pattern repeats; a dropped call changed nothing and is in the call log unanswered
+        assertThat(answered).containsExactly(true, true, false, false, false, true, true);
+        assertThat(fleet.calls().after(0, 100)).extracting(SandboxCalls.Call::status)
+                .containsExactly(201, 201, 0, 0, 0, 201, 201);
+        assertThat(fleet.cell("c1").orElseThrow().flags()).containsOnlyKeys("f0", "f1", "f5", "f6");
+    }
+
+    @Test
+    void halfAFlapIsRefused() {
+        sandbox().contentType(ContentType.JSON).body("{\"flapUp\":2}").put("/sandbox/cells/c1/faults")
+                .then().statusCode(400).body("error", org.hamcrest.Matchers.containsString("go together"));
+        sandbox().contentType(ContentType.JSON).body("{\"flapUp\":1.5,\"flapDown\":1}").put("/sandbox/cells/c1/faults")
+                .then().statusCode(400).body("error", org.hamcrest.Matchers.containsString("whole number of calls"));
+        assertThat(fleet.cell("c1").orElseThrow().faults()).isEqualTo(Faults.NONE);
+    }
+
+    @Test
     void resettingFaultsBringsTheCellBack() {
         // Given
         sandbox().contentType(ContentType.JSON).body("{\"down\":true,\"latencyMs\":10}").put("/sandbox/cells/c1/faults")
