@@ -298,7 +298,7 @@ public class RolloutsResource {
 
     private static CellView cell(CellProgress c) {
         return new CellView(c.cellId(), c.status().wireName(), c.snapshotTaken() ? Gates.describe(c.snapshot()) : null,
-                c.attempts() > 0 || c.status() == dev.ripple.rollout.CellStatus.RESTORED ? Gates.describe(c.after()) : null,
+                c.afterRead() ? Gates.describe(c.after()) : null,
                 c.error(), c.attempts(), c.updatedAt());
     }
 

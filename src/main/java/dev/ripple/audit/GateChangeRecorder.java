@@ -48,7 +48,6 @@ class GateChangeRecorder implements GateChangeJournal {
     private static final Set<String> CELL_FACTS = Set.of("cell-changed", "cell-failed", "cell-restored",
             "restore-failed");
     /** The engine's words for a write whose read-back did not show what was asked. */
-    private static final String READ_BACK = "read-back shows";
     /** Error kinds (the start of the engine's error text) of a call that never reached the cell. */
     private static final List<String> NOT_SENT = List.of("circuit-open", "credential-missing", "invalid",
             "unsupported", "unauthorized");
@@ -134,7 +133,7 @@ class GateChangeRecorder implements GateChangeJournal {
             return Optional.empty();
         }
         String error = cell.error() == null ? "" : cell.error();
-        if (error.startsWith(READ_BACK)) {
+        if (error.startsWith(CellProgress.READ_BACK)) {
             return Optional.of(State.known(cell.after()));
         }
         if (NOT_SENT.stream().anyMatch(kind -> error.startsWith(kind + ":") || error.startsWith(kind + " "))) {

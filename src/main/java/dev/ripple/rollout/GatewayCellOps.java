@@ -50,7 +50,18 @@ class GatewayCellOps implements CellOps {
     @Override
     public Map<String, CellResult<Optional<Gates>>> apply(List<String> cellIds, String flag, FlagChange change) {
         return run(cellIds, cell -> write(cell, flag, change).flatMap(written -> written.isOk()
-                ? readBack(cell, flag) : Uni.createFrom().item(written.map(x -> Optional.<Gates>empty()))));
+                ? readBack(cell, flag).map(GatewayCellOps::afterAcceptedWrite)
+                : Uni.createFrom().item(written.map(x -> Optional.<Gates>empty()))));
+    }
+
+    /** A read-back that fails after the cell accepted the write says so: the change is probably in place. */
+    private static CellResult<Optional<Gates>> afterAcceptedWrite(CellResult<Optional<Gates>> readBack) {
+        if (readBack instanceof CellResult.Failed<Optional<Gates>> failed) {
+            CellError e = failed.error();
+            return CellResult.failed(new CellError(e.kind(), "the cell accepted the write, then reading it back "
+                    + "failed: " + e.message(), e.httpStatus(), e.attempts()));
+        }
+        return readBack;
     }
 
     @Override

@@ -226,7 +226,7 @@ public final class RolloutEngine {
                 Optional<Gates> observed = result instanceof CellResult.Ok<Optional<Gates>> ok ? ok.value()
                         : Optional.empty();
                 String error = result instanceof CellResult.Ok<?>
-                        ? "read-back shows " + describe(observed) + ", not " + r.request().change().describe()
+                        ? CellProgress.READ_BACK + " " + describe(observed) + ", not " + r.request().change().describe()
                         : errorOf(result);
                 r.put(progress.failed(error, observed, now));
                 failures.add(cellId + ": " + error);
@@ -512,7 +512,7 @@ public final class RolloutEngine {
                 } else {
                     Optional<Gates> observed = result instanceof CellResult.Ok<Optional<Gates>> ok ? ok.value()
                             : c.after();
-                    String why = result instanceof CellResult.Ok<?> ? "read-back shows " + describe(observed)
+                    String why = result instanceof CellResult.Ok<?> ? CellProgress.READ_BACK + " " + describe(observed)
                             + ", snapshot was " + describe(c.snapshot()) : errorOf(result);
                     r.put(c.restoreFailed(why, observed, now));
                     r.event(now, "restore-failed", ring.ring(), cellId, ENGINE, cellId + ": " + why, Map.of());

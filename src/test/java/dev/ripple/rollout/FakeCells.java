@@ -22,6 +22,8 @@ final class FakeCells implements CellOps {
     final List<String> writes = new ArrayList<>();
     /** Cells whose reads fail while writes still land (the read-back after a write is the write's own answer). */
     final Set<String> unreadable = new HashSet<>();
+    /** Cells whose writes land but whose read-back after a write fails: the answer is lost, not the change. */
+    final Set<String> readBackFailing = new HashSet<>();
     /** Runs once per fan-out (a read, an apply, a restore), as the cells answer: a test moves its clock here. */
     Runnable whileAnswering = () -> { };
     /** When set, the process "dies" right after this many more writes have landed: the write happens, then a throw. */
@@ -61,7 +63,7 @@ final class FakeCells implements CellOps {
                 continue;
             }
             write(c, flag, change);
-            out.put(c, CellResult.ok(gates(c, flag)));
+            out.put(c, readBackFailing.contains(c) ? down() : CellResult.ok(gates(c, flag)));
         }
         return out;
     }
