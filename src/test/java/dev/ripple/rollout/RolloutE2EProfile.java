@@ -1,13 +1,13 @@
 package dev.ripple.rollout;
 
 import dev.ripple.testing.RealPrometheus;
+import dev.ripple.testing.SandboxRings;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import org.eclipse.microprofile.config.ConfigProvider;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -89,52 +89,11 @@ public class RolloutE2EProfile implements QuarkusTestProfile {
     }
 
     private static Path rings() {
-        try {
-            Path dir = Files.createTempDirectory("ripple-e2e-rings-");
-            Files.createDirectories(dir.resolve("topology"));
-            Files.createDirectories(dir.resolve("flags"));
-            Files.writeString(dir.resolve("checks.yaml"), """
-                    checks:
-                      error-ratio:
-                        description: Highest error ratio the ring's cells report
-                        unhealthy-when: above
-                        query: max(sandbox_app_error_ratio{cell=~"{{cells}}"})
-                    """);
-            ring(dir, -1, "quarantine", true, "q-1");
-            ring(dir, 0, "qa", false, "qa-1");
-            ring(dir, 1, "early", false, "ea-1", "ea-2", "ea-3");
-            ring(dir, 2, "general", false, "ga-1", "ga-2");
-            Files.writeString(dir.resolve("flags/" + FLAG + ".yaml"), """
-                    name: %s
-                    owner: "@e2e"
-                    type: derisk
-                    description: End-to-end flag
-                    group: group::e2e
-                    default-enabled: false
-                    """.formatted(FLAG));
-            return dir;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private static void ring(Path dir, int id, String name, boolean quarantine, String... cells) throws IOException {
-        StringBuilder yaml = new StringBuilder("id: " + id + "\nname: " + name + "\npolicy:\n");
-        if (quarantine) {
-            yaml.append("  quarantine: true\n");
-        }
-        yaml.append("""
-                  bake: 3s
-                  checks:
-                    - check: error-ratio
-                      halt: 0.05
-                      rollback: 0.2
-                cells:
-                """);
-        for (String cell : cells) {
-            yaml.append("  - id: ").append(cell).append("\n    adapter: gitlab\n    url: sandbox://").append(cell)
-                    .append("\n    credential: env:RIPPLE_SANDBOX_TOKEN\n");
-        }
-        Files.writeString(dir.resolve("topology/ring-" + (id < 0 ? "q" : id) + ".yaml"), yaml.toString());
+        Path dir = SandboxRings.create("ripple-e2e-rings-", FLAG, "End-to-end flag");
+        SandboxRings.ring(dir, -1, "quarantine", true, "3s", SandboxRings.sandboxCells("q-1"));
+        SandboxRings.ring(dir, 0, "qa", false, "3s", SandboxRings.sandboxCells("qa-1"));
+        SandboxRings.ring(dir, 1, "early", false, "3s", SandboxRings.sandboxCells("ea-1", "ea-2", "ea-3"));
+        SandboxRings.ring(dir, 2, "general", false, "3s", SandboxRings.sandboxCells("ga-1", "ga-2"));
+        return dir;
     }
 }
