@@ -302,15 +302,15 @@ public final class RolloutEngine {
             return;
         }
         PlannedRing next = r.currentRing().get();
-        boolean gradual = r.request().mode() == Mode.GRADUAL;
-        boolean snapshotted = next.cells().stream().allMatch(c -> r.cell(c).snapshotTaken());
         r.event(now, "ring-started", next.ring(), null, ENGINE, "ring " + next.ring() + " (" + next.name() + "): "
                 + next.cells().size() + " cells", Map.of());
-        if (!gradual && snapshotted) {
+        if (r.request().mode() == Mode.IMMEDIATE) {
+            // Its one snapshot step asked every ring's cells; one it could not read is not asked again (every
+            // attempt at a dead cell costs the retries' timeouts, and mitigation comes before a rollback point).
             startApply(r, next, now);
             return;
         }
-        r.phase(gradual ? Phase.PREFLIGHT : Phase.SNAPSHOT);
+        r.phase(Phase.PREFLIGHT);
         r.nextStepAt(now);
     }
 

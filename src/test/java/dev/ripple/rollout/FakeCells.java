@@ -20,6 +20,8 @@ final class FakeCells implements CellOps {
     /** Cells that accept writes but keep their old gates: the read-back catches them. */
     final Set<String> ignoring = new HashSet<>();
     final List<String> writes = new ArrayList<>();
+    /** Every cell a read (a snapshot) asked, in order. */
+    final List<String> reads = new ArrayList<>();
     /** Cells whose reads fail while writes still land (the read-back after a write is the write's own answer). */
     final Set<String> unreadable = new HashSet<>();
     /** Cells whose writes land but whose read-back after a write fails: the answer is lost, not the change. */
@@ -47,6 +49,7 @@ final class FakeCells implements CellOps {
     @Override
     public Map<String, CellResult<Optional<Gates>>> read(List<String> cellIds, String flag) {
         whileAnswering.run();
+        reads.addAll(cellIds);
         Map<String, CellResult<Optional<Gates>>> out = new LinkedHashMap<>();
         cellIds.forEach(c -> out.put(c, failing.contains(c) || unreadable.contains(c) ? down()
                 : CellResult.ok(gates(c, flag))));

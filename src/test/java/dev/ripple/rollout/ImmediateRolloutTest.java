@@ -122,7 +122,9 @@ class ImmediateRolloutTest {
         assertThat(f.rollout(id).state()).isEqualTo(RolloutState.COMPLETED);
         assertThat(f.gates("c2-1")).contains(ON);
         assertThat(f.rollout(id).cell("c2-1").snapshotTaken()).isFalse();
-        assertThat(f.events(id, "snapshot").get(0).detail().get("failures")).asList()
-                .containsExactly("c2-1: could not read it before the change: unreachable: connection refused");
+        assertThat(f.events(id, "snapshot")).singleElement().satisfies(e -> assertThat(e.detail().get("failures"))
+                .asList().containsExactly("c2-1: could not read it before the change: unreachable: connection refused"));
+        assertThat(f.cells.reads).as("asked once, with every ring, not again when its ring starts")
+                .filteredOn("c2-1"::equals).hasSize(1);
     }
 }
