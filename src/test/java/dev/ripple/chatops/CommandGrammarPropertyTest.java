@@ -116,6 +116,11 @@ class CommandGrammarPropertyTest {
 
     @Provide
     Arbitrary<Case> texts() {
+        return commandTexts();
+    }
+
+    /** Command texts: valid, broken once, soup of the grammar's words, random and very long. */
+    static Arbitrary<Case> commandTexts() {
         return Arbitraries.frequencyOf(List.of(
                 Tuple(3, valid()),
                 Tuple(6, brokenOnce()),
