@@ -1,6 +1,7 @@
 package dev.ripple.api;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonMappingException;
 import dev.ripple.auth.AccessDenied;
 import dev.ripple.auth.AnonymousReaders;
 import dev.ripple.auth.CurrentPrincipal;
@@ -23,6 +24,9 @@ import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Turns every failure into an RFC 9457 problem document with a stable {@code code}. 4xx are the caller's to fix and
@@ -117,8 +121,61 @@ public class ProblemMapper {
 
     @ServerExceptionMapper
     public Response json(JsonProcessingException e, UriInfo uri) {
-        return problem(ErrorCode.MALFORMED_BODY, "the body is not valid JSON for this endpoint: "
-                + e.getOriginalMessage(), uri, Map.of());
+        Optional<String> field = field(e);
+        return problem(ErrorCode.MALFORMED_BODY, jsonDetail(e, field), uri,
+                field.<Map<String, Object>>map(f -> Map.of("field", f)).orElse(Map.of()));
+    }
+
+    /** The body field a mapping failure is about, as a bot writes it: {@code change.percentage}, {@code roles[0]}. */
+    static Optional<String> field(JsonProcessingException e) {
+        if (!(e instanceof JsonMappingException m) || m.getPath().isEmpty()) {
+            return Optional.empty();
+        }
+        StringBuilder path = new StringBuilder();
+        for (JsonMappingException.Reference r : m.getPath()) {
+            if (r.getFieldName() != null) {
+                path.append(path.length() == 0 ? "" : ".").append(r.getFieldName());
+            } else if (r.getIndex() >= 0) {
+                path.append('[').append(r.getIndex()).append(']');
+            }
+        }
+        return path.length() == 0 ? Optional.empty() : Optional.of(path.toString());
+    }
+
+    /**
+     * Jackson's reason, with the field it is about and with JSON words for the Java types it names (a bot sends a
+     * number, not a {@code java.math.BigDecimal}, and Ripple's class names are none of its business).
+     */
+    static String jsonDetail(JsonProcessingException e, Optional<String> field) {
+        Matcher m = JAVA_TYPE.matcher(String.valueOf(e.getOriginalMessage()));
+        StringBuilder reason = new StringBuilder();
+        while (m.find()) {
+            m.appendReplacement(reason, Matcher.quoteReplacement(jsonType(m.group(1))));
+        }
+        m.appendTail(reason);
+        return "the body is not valid JSON for this endpoint: " + field.map(f -> f + ": ").orElse("") + reason;
+    }
+
+    private static final Pattern JAVA_TYPE = Pattern.compile("`([^`]+)`");
+
+    private static String jsonType(String javaType) {
+        String type = javaType.replaceAll("<.*", "");
+        switch (type) {
+            case "java.math.BigDecimal", "java.lang.Double", "double", "java.lang.Float", "float":
+                return "a number";
+            case "java.lang.Integer", "int", "java.lang.Long", "long", "java.math.BigInteger":
+                return "a whole number";
+            case "java.lang.String":
+                return "a string";
+            case "java.lang.Boolean", "boolean":
+                return "true or false";
+            case "java.time.Instant":
+                return "an ISO-8601 instant";
+            default:
+                return type.startsWith("java.util.List") || type.startsWith("java.util.Set") || type.endsWith("[]")
+                        ? "a list" : type.startsWith("java.util.Map") || type.startsWith("dev.ripple.")
+                        ? "an object" : "`" + javaType + "`";
+        }
     }
 
     @ServerExceptionMapper
@@ -137,9 +194,10 @@ public class ProblemMapper {
         } else {
             return unexpected(e, uri);
         }
-        String detail = code == ErrorCode.NOT_FOUND ? "no resource at " + uri.getPath()
-                : e.getCause() instanceof JsonProcessingException j ? "the body is not valid JSON for this endpoint: "
-                + j.getOriginalMessage() : e.getMessage();
+        if (e.getCause() instanceof JsonProcessingException j && code == ErrorCode.MALFORMED_BODY) {
+            return json(j, uri);
+        }
+        String detail = code == ErrorCode.NOT_FOUND ? "no resource at " + uri.getPath() : e.getMessage();
         return problem(code, detail, uri, Map.of());
     }
 

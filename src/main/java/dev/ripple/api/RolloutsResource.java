@@ -231,7 +231,10 @@ public class RolloutsResource {
             case "actor-change-not-outermost" -> ErrorCode.ACTOR_CHANGE_NOT_OUTERMOST;
             default -> ErrorCode.BAD_PARAMETER;
         };
-        return new ApiException(code, e.getMessage());
+        // The core speaks of rings; a bot sent a field, so name it.
+        return code == ErrorCode.RING_OUT_OF_RANGE
+                ? new ApiException(code, "upToRing: " + e.getMessage(), Map.of("field", "upToRing"))
+                : new ApiException(code, e.getMessage());
     }
 
     private static ApiException unknown(long id) {

@@ -220,4 +220,31 @@ class RolloutApiTest {
                 .then().statusCode(400).body("code", equalTo("malformed-body"));
         Tokens.as(Tokens.SRE).get("/api/v1/rollouts?flag=new_search_ui").then().body("items", hasSize(0));
     }
+
+    @Test
+    void aFieldOfTheWrongTypeIsNamedInJsonTermsWithoutJavaTypes() {
+        // When: a percentage that is not a number (found by ApiPayloadsPropertyTest)
+        Map<String, Object> body = body("new_search_ui", Map.of("type", "percentage-of-time", "percentage", "lots"), 1,
+                "gradual");
+
+        // Then
+        Tokens.as(Tokens.SRE).contentType(ContentType.JSON).body(body).post("/api/v1/rollouts?dryRun=true")
+                .then().statusCode(400).contentType("application/problem+json")
+                .body("code", equalTo("malformed-body"))
+                .body("field", equalTo("change.percentage"))
+                .body("detail", containsString("change.percentage: Cannot deserialize value of type a number"))
+                .body("detail", org.hamcrest.Matchers.not(containsString("java.")));
+    }
+
+    @Test
+    void aRingOutOfRangeIsNamedAsTheUpToRingField() {
+        // When (found by ApiPayloadsPropertyTest)
+        Map<String, Object> body = body("new_search_ui", Map.of("type", "on"), 9, "gradual");
+
+        // Then
+        Tokens.as(Tokens.SRE).contentType(ContentType.JSON).body(body).post("/api/v1/rollouts?dryRun=true")
+                .then().statusCode(400).body("code", equalTo("ring-out-of-range"))
+                .body("field", equalTo("upToRing"))
+                .body("detail", equalTo("upToRing: ring 9 is not a ring to roll out to; choose one of [0, 1, 2, 3]"));
+    }
 }
