@@ -391,7 +391,8 @@ class LoadRun:
             now = time.time()
             last = {i: s for i, s in self.states().items() if i in ids}
             for i, s in last.items():
-                if s["state"] in TERMINAL and i not in seen_terminal:
+                # Halted waits for a human: settled, and a failure of the run, so no reason to wait for it.
+                if (s["state"] in TERMINAL or s["state"] == "halted") and i not in seen_terminal:
                     seen_terminal[i] = now
             counts = {}
             for s in last.values():
