@@ -26,44 +26,14 @@ import sys
 import time
 import urllib.parse
 
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+from jvmstat import cpu_ms, thread_cpu_ms, thread_delta  # noqa: E402
+
 base, flag, change, up_to, pid, out = sys.argv[1:7]
 poll = float(sys.argv[7]) if len(sys.argv) > 7 else 0.01
 sandbox_pid = sys.argv[8] if len(sys.argv) > 8 else None
 url = urllib.parse.urlparse(base)
-TICK = os.sysconf("SC_CLK_TCK")
 TERMINAL = {"completed", "completed-with-failures", "rolled-back", "aborted"}
-
-
-def cpu_ms(p):
-    with open(f"/proc/{p}/stat") as f:
-        fields = f.read().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) * 1000.0 / TICK  # utime, stime (fields 14, 15)
-
-
-def thread_cpu_ms(p):
-    """CPU per thread group of a JVM: JIT compilers, GC, Vert.x event loops, rollout workers, HTTP workers, other."""
-    groups = {}
-    for tid in os.listdir(f"/proc/{p}/task"):
-        try:
-            with open(f"/proc/{p}/task/{tid}/stat") as f:
-                text = f.read()
-        except FileNotFoundError:
-            continue
-        name = text[text.index("(") + 1:text.rindex(")")]
-        fields = text.rsplit(")", 1)[1].split()
-        ms = (int(fields[11]) + int(fields[12])) * 1000.0 / TICK
-        group = ("jit" if "CompilerThre" in name else "gc" if name.startswith(("GC Thread", "G1 ", "VM Thread"))
-                 else "event-loop" if name.startswith("vert.x-eventloo") else "engine" if name.startswith("ripple-rollout")
-                 else "http-workers" if name.startswith("executor-thread") else "other")
-        groups[tid] = (group, ms)
-    return groups
-
-
-def thread_delta(before, after):
-    out = {}
-    for tid, (group, ms) in after.items():
-        out[group] = out.get(group, 0.0) + ms - before.get(tid, (group, 0.0))[1]
-    return {k: round(v) for k, v in sorted(out.items(), key=lambda kv: -kv[1])}
 
 
 def connect():

@@ -211,15 +211,21 @@ def built_for_postgresql(app_dir):
 def ensure_postgresql_build(work, rebuild=False):
     """Builds target/quarkus-app for PostgreSQL when it is missing, older than the sources, or built for H2; copies
     it into the work dir so a build elsewhere during the run cannot change what runs."""
+    return ensure_build(work, "postgresql", rebuild)
+
+
+def ensure_build(work, kind, rebuild=False):
+    """As ensure_postgresql_build, for the database kind given ("postgresql" or "h2")."""
     app = ROOT / "target" / "quarkus-app"
     jar = app / "quarkus-run.jar"
+    wanted = kind == "postgresql"
     reason = None
     if rebuild:
         reason = "asked to"
     elif not jar.exists():
         reason = "no target/quarkus-app"
-    elif not built_for_postgresql(app):
-        reason = "target/quarkus-app is built for H2"
+    elif built_for_postgresql(app) != wanted:
+        reason = f"target/quarkus-app is built for {'H2' if wanted else 'PostgreSQL'}"
     else:
         stamp = jar.stat().st_mtime
         for base in (ROOT / "src" / "main", ROOT / "pom.xml"):
@@ -228,13 +234,13 @@ def ensure_postgresql_build(work, rebuild=False):
                 reason = f"sources changed since the last build ({base.relative_to(ROOT)})"
                 break
     if reason:
-        log(f"building the PostgreSQL jar ({reason}): RIPPLE_DB_KIND=postgresql mvn -B -o -q package -DskipTests")
-        env = dict(os.environ, RIPPLE_DB_KIND="postgresql")
+        log(f"building the {kind} jar ({reason}): RIPPLE_DB_KIND={kind} mvn -B -o -q package -DskipTests")
+        env = dict(os.environ, RIPPLE_DB_KIND=kind)
         t0 = time.time()
         subprocess.run(["mvn", "-B", "-o", "-q", "package", "-DskipTests"], cwd=ROOT, env=env, check=True)
         log(f"built in {time.time() - t0:.0f}s")
-    if not built_for_postgresql(app):
-        raise HarnessError("target/quarkus-app is not a PostgreSQL build even after building")
+    if built_for_postgresql(app) != wanted:
+        raise HarnessError(f"target/quarkus-app is not a {kind} build even after building")
     copy = Path(work) / "app"
     shutil.copytree(app, copy)
     return copy
@@ -268,13 +274,13 @@ def create_database(prefix):
 class Sandbox:
     """The standalone sandbox fleet (dev.ripple.sandbox.SandboxServer) in its own JVM."""
 
-    def __init__(self, app, work, cells, flags, token):
+    def __init__(self, app, work, cells, flags, token, xmx="512m", jvm_opts=("-XX:TieredStopAtLevel=1",)):
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.token = token
         self.cells = cells
         cp = ":".join(str(Path(app) / p) for p in ("lib/boot/*", "lib/main/*", "app/*"))
-        self.proc = start_process("sandbox", ["java", "-Xmx512m", "-XX:TieredStopAtLevel=1", "-cp", cp,
+        self.proc = start_process("sandbox", ["java", f"-Xmx{xmx}", *jvm_opts, "-cp", cp,
                                               "dev.ripple.sandbox.SandboxServer", "--host", "127.0.0.1", "--port",
                                               str(self.port), "--cells", str(cells), "--prefix", "c-", "--token", token,
                                               "--flags", str(flags)], Path(work) / "sandbox.log")
@@ -337,9 +343,9 @@ def describe(gates):
 
 
 class Prometheus:
-    """A real Prometheus scraping the sandbox's /sandbox/metrics every second."""
+    """A real Prometheus scraping the sandbox's /sandbox/metrics every second (or every scrape_interval)."""
 
-    def __init__(self, work, sandbox_port, binary="prometheus"):
+    def __init__(self, work, sandbox_port, binary="prometheus", scrape_interval="1s"):
         path = shutil.which(binary) or ("/usr/bin/prometheus" if Path("/usr/bin/prometheus").exists() else None)
         if not path:
             raise HarnessError("the prometheus binary is missing (Debian package 'prometheus')")
@@ -347,8 +353,8 @@ class Prometheus:
         self.url = f"http://127.0.0.1:{self.port}"
         config = Path(work) / "prometheus.yml"
         config.write_text(f"""global:
-  scrape_interval: 1s
-  evaluation_interval: 1s
+  scrape_interval: {scrape_interval}
+  evaluation_interval: {scrape_interval}
 scrape_configs:
   - job_name: sandbox
     metrics_path: /sandbox/metrics
@@ -375,7 +381,7 @@ scrape_configs:
 class Ripple:
     """One Ripple process from the packaged jar. restart() starts a new process on the same port."""
 
-    def __init__(self, name, app, work, env, port=None, xmx="384m"):
+    def __init__(self, name, app, work, env, port=None, xmx="384m", jvm_opts=("-XX:TieredStopAtLevel=1",)):
         self.name = name
         self.app = Path(app)
         self.work = Path(work)
@@ -383,6 +389,7 @@ class Ripple:
         self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.xmx = xmx
+        self.jvm_opts = list(jvm_opts)
         self.proc = None
         self.ready = False
         self.lives = 0
@@ -394,7 +401,7 @@ class Ripple:
         env = dict(os.environ, **self.env, QUARKUS_HTTP_HOST="127.0.0.1", QUARKUS_HTTP_PORT=str(self.port))
         log_path = self.work / f"ripple-{self.name}-{self.lives}.log"
         t0 = time.time()
-        self.proc = start_process(f"ripple-{self.name}", ["java", f"-Xmx{self.xmx}", "-XX:TieredStopAtLevel=1",
+        self.proc = start_process(f"ripple-{self.name}", ["java", f"-Xmx{self.xmx}", *self.jvm_opts,
                                                            "-jar", str(self.app / "quarkus-run.jar")], log_path,
                                   env=env, cwd=self.work)
         self.history.append({"pid": self.proc.pid, "started": t0, "killed": None})

@@ -39,6 +39,7 @@ public enum ErrorCode {
     INVALID_SIGNATURE(401, "Invalid Slack signature"),
     CHATOPS_NOT_CONFIGURED(503, "ChatOps not configured"),
     NOT_READY(503, "Not ready"),
+    DATABASE_BUSY(503, "Database busy"),
     INTERNAL_ERROR(500, "Internal error");
 
     private final int status;

@@ -8,6 +8,7 @@ import dev.ripple.auth.CurrentPrincipal;
 import dev.ripple.auth.RateLimitExceeded;
 import dev.ripple.auth.TokenRefused;
 import dev.ripple.incidents.IncidentRefusedException;
+import dev.ripple.platform.Failures;
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.ForbiddenException;
 import io.quarkus.security.UnauthorizedException;
@@ -34,6 +35,7 @@ import java.util.regex.Pattern;
  */
 public class ProblemMapper {
     public static final String PROBLEM_JSON = "application/problem+json";
+    static final int DATABASE_BUSY_RETRY_SECONDS = 1;
 
     private final SecurityIdentity identity;
 
@@ -203,6 +205,13 @@ public class ProblemMapper {
 
     @ServerExceptionMapper
     public Response unexpected(Throwable e, UriInfo uri) {
+        if (Failures.noDatabaseConnection(e)) {
+            // Overload, not a bug: every database connection stayed busy for the pool's acquisition timeout.
+            Log.warnf("No database connection for %s in time: %s", uri.getPath(), Failures.describe(e));
+            Response problem = problem(ErrorCode.DATABASE_BUSY, "every database connection is in use; try again in "
+                    + DATABASE_BUSY_RETRY_SECONDS + " s", uri, Map.of("retryAfterSeconds", DATABASE_BUSY_RETRY_SECONDS));
+            return Response.fromResponse(problem).header("Retry-After", DATABASE_BUSY_RETRY_SECONDS).build();
+        }
         Log.errorf(e, "Unexpected failure serving %s", uri.getPath());
         return problem(ErrorCode.INTERNAL_ERROR, "Ripple failed to serve this request; the cause is in its log",
                 uri, Map.of());

@@ -18,6 +18,21 @@ public final class Failures {
         return root.getClass().getSimpleName() + (message == null || message.isBlank() ? "" : ": " + message);
     }
 
+    /**
+     * True when {@code t} comes from waiting too long for a database connection: every connection of the pool is in
+     * use (a burst of requests, a slow database). Agroal says so only in the message of a plain SQLException
+     * ("Sorry, acquisition timeout!", "Acquisition timeout while waiting for new connection").
+     */
+    public static boolean noDatabaseConnection(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+            if (c instanceof java.sql.SQLException && c.getMessage() != null
+                    && c.getMessage().toLowerCase(java.util.Locale.ROOT).contains("acquisition timeout")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** A remote answer's body quoted in a failure reason: one line, at most 200 characters. */
     public static String snippet(String body) {
         String oneLine = body.strip().replaceAll("\\s+", " ");

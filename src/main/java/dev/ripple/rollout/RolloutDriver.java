@@ -12,16 +12,19 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Runs the engine: every tick, takes the lease on each rollout due a step and steps it on a worker until it has to
- * wait (a bake, an incident, a human). Several instances on one database share the work through the leases; an
- * instance that dies stops renewing its leases, and another takes its rollouts over once they expire.
+ * wait (a bake, an incident, a human). Workers take rollouts in turn: after a step that leaves its rollout due at
+ * once, a worker moves on to the next rollout waiting, if any, and the rollout goes to the back of the line, so a
+ * rollout whose steps take longer than the check interval cannot keep a worker to itself. Several instances on one
+ * database share the work through the leases; an instance that dies stops renewing its leases, and another takes
+ * its rollouts over once they expire.
  */
 @ApplicationScoped
 public class RolloutDriver {
@@ -31,7 +34,7 @@ public class RolloutDriver {
     private final Clock clock;
     private final String owner;
     private final Set<Long> inFlight = ConcurrentHashMap.newKeySet();
-    private ExecutorService workers;
+    private ThreadPoolExecutor workers;
 
     RolloutDriver(RolloutEngine engine, RolloutStore store, RolloutsConfig config, Clock clock) {
         this.engine = engine;
@@ -43,7 +46,8 @@ public class RolloutDriver {
 
     void onStart(@Observes StartupEvent event) {
         AtomicInteger n = new AtomicInteger();
-        workers = Executors.newFixedThreadPool(Math.max(1, config.workers()), r -> {
+        int size = Math.max(1, config.workers());
+        workers = new ThreadPoolExecutor(size, size, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(), r -> {
             Thread t = new Thread(r, "ripple-rollout-" + n.incrementAndGet());
             t.setDaemon(true);
             return t;
@@ -86,6 +90,7 @@ public class RolloutDriver {
     }
 
     private void drive(long id) {
+        boolean requeue = false;
         try {
             Instant now = clock.instant();
             if (!store.claim(id, owner, now, now.plus(config.lease()))) {
@@ -104,14 +109,38 @@ public class RolloutDriver {
                     if (!result.wantsStepBy(clock.instant())) {
                         return;
                     }
+                    if (!workers.getQueue().isEmpty()) {
+                        // Others are waiting: their turn first. The lease stays, renewed by the tick.
+                        requeue = true;
+                        return;
+                    }
                 }
             } finally {
-                store.release(id, owner);
+                if (!requeue) {
+                    store.release(id, owner);
+                }
             }
         } catch (RuntimeException e) {
             Log.errorf(e, "Stepping rollout %d failed; it will be retried at the next tick", id);
         } finally {
-            inFlight.remove(id);
+            if (!requeue || !resubmit(id)) {
+                inFlight.remove(id);
+            }
+        }
+    }
+
+    /** Puts a rollout this worker was stepping at the back of the line; false when the workers are shut down. */
+    private boolean resubmit(long id) {
+        try {
+            workers.execute(() -> drive(id));
+            return true;
+        } catch (RejectedExecutionException e) {
+            try {
+                store.release(id, owner);
+            } catch (RuntimeException ignored) {
+                // Shutting down: the lease expires by itself.
+            }
+            return false;
         }
     }
 }
