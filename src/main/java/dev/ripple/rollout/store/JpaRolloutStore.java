@@ -52,6 +52,8 @@ public class JpaRolloutStore implements RolloutStore, DesiredGates {
     private static final TypeReference<Map<String, Object>> DETAIL = new TypeReference<>() {
     };
 
+    private static final int IN_LIST_CHUNK = 500;
+
     private final ObjectMapper json;
     private final EntityManager em;
     private final Clock clock;
@@ -207,17 +209,21 @@ public class JpaRolloutStore implements RolloutStore, DesiredGates {
         List<TimelineEvent> events = rollout.newEvents();
         QuarkusTransaction.requiringNew().run(() -> {
             if (!dirty.isEmpty()) {
+                // Only the rows of the cells this step changed (a ring, not the whole plan), a few queries per save
+                // rather than one lookup per cell.
                 Map<String, RolloutCellRecord> rows = new HashMap<>();
-                em.createQuery("from RolloutCellRecord where rolloutId = :id", RolloutCellRecord.class)
-                        .setParameter("id", rollout.id()).getResultList().forEach(c -> rows.put(c.cellId, c));
-                // One read of the flag's desired gates per save, not one lookup per applied cell.
+                List<String> dirtyIds = dirty.stream().map(CellProgress::cellId).toList();
+                forChunks(dirtyIds, ids -> em.createQuery("from RolloutCellRecord where rolloutId = :id"
+                                + " and cellId in :cells", RolloutCellRecord.class)
+                        .setParameter("id", rollout.id()).setParameter("cells", ids).getResultList()
+                        .forEach(c -> rows.put(c.cellId, c)));
                 Map<String, DesiredGateRecord> desired = new HashMap<>();
-                boolean setsGates = dirty.stream().anyMatch(JpaRolloutStore::setsGates);
-                if (setsGates) {
-                    em.createQuery("from DesiredGateRecord where flag = :flag", DesiredGateRecord.class)
-                            .setParameter("flag", rollout.request().flag()).getResultList()
-                            .forEach(d -> desired.put(d.cellId, d));
-                }
+                List<String> setting = dirty.stream().filter(JpaRolloutStore::setsGates).map(CellProgress::cellId)
+                        .toList();
+                forChunks(setting, ids -> em.createQuery("from DesiredGateRecord where flag = :flag"
+                                + " and cellId in :cells", DesiredGateRecord.class)
+                        .setParameter("flag", rollout.request().flag()).setParameter("cells", ids).getResultList()
+                        .forEach(d -> desired.put(d.cellId, d)));
                 for (CellProgress c : dirty) {
                     RolloutCellRecord row = rows.get(c.cellId());
                     if (row == null) {
@@ -253,6 +259,13 @@ public class JpaRolloutStore implements RolloutStore, DesiredGates {
             }
             return true;
         });
+    }
+
+    /** Runs {@code query} over {@code ids} in pieces small enough for any database's limit on IN-list parameters. */
+    private static void forChunks(List<String> ids, java.util.function.Consumer<List<String>> query) {
+        for (int from = 0; from < ids.size(); from += IN_LIST_CHUNK) {
+            query.accept(ids.subList(from, Math.min(ids.size(), from + IN_LIST_CHUNK)));
+        }
     }
 
     /** A cell Ripple has just set (or restored) and verified: what it holds is what Ripple wants there. */
