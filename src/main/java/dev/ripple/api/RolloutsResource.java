@@ -69,7 +69,6 @@ public class RolloutsResource {
         this.caller = caller;
     }
 
-    /** The request body of {@code POST /api/v1/rollouts}. */
     /** The request body of {@code POST /api/v1/rollouts}; the requester is the caller's principal. */
     public record StartRequest(String flag, ChangeSpec change, Integer upToRing, String mode, List<String> cells,
                                String reason, String rolloutIssue, String idempotencyKey) {

@@ -47,7 +47,6 @@ class GateChangeRecorder implements GateChangeJournal {
     static final String RESTORE = "restore";
     private static final Set<String> CELL_FACTS = Set.of("cell-changed", "cell-failed", "cell-restored",
             "restore-failed");
-    /** The engine's words for a write whose read-back did not show what was asked. */
     /** Error kinds (the start of the engine's error text) of a call that never reached the cell. */
     private static final List<String> NOT_SENT = List.of("circuit-open", "credential-missing", "invalid",
             "unsupported", "unauthorized");
