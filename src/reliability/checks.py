@@ -55,6 +55,9 @@ def change_params(change):
     if kind.startswith("percentage-of-"):
         p = float(change["percentage"])
         return {"value": f"{p:g}", "key": "percentage_of_actors" if kind.endswith("actors") else "percentage_of_time"}
+    if kind == "add-actors":
+        # GitLab's parameter for each kind of actor is the API's actorKind (user, project, ..., feature_group).
+        return {"value": "true", change["actorKind"]: ",".join(change["actors"])}
     return None
 
 

@@ -9,8 +9,8 @@ import java.util.Arrays;
 
 /**
  * The bytes of a cell's answer: the first {@code length} of {@code bytes}. Lists are read into a buffer that the
- * thread (an event loop) reuses, not into a new array per answer: a rollout reads two 28 KB lists from each of 1,000
- * cells, and nothing keeps the bytes once they are parsed.
+ * thread (one of the {@link CellAnswerThreads}) reuses, not into a new array per answer: a rollout reads two 28 KB
+ * lists from each of 1,000 cells, and nothing keeps the bytes once they are parsed.
  */
 record Answer(byte[] bytes, int length) {
     private static final int KEEP_UP_TO = 1 << 20;

@@ -38,10 +38,12 @@ class GitlabCellAdapter implements CellAdapter {
     private final CellEndpoints endpoints;
     private final ObjectMapper json;
     private final java.util.Map<String, LastList> lastLists = new java.util.concurrent.ConcurrentHashMap<>();
+    private final CellAnswerThreads answers;
 
     GitlabCellAdapter(@RestClient GitlabFeaturesClient client, CredentialResolver credentials,
-                      CellEndpoints endpoints, ObjectMapper json) {
+                      CellEndpoints endpoints, ObjectMapper json, CellAnswerThreads answers) {
         this.client = client;
+        this.answers = answers;
         this.credentials = credentials;
         this.endpoints = endpoints;
         this.json = json;
@@ -59,6 +61,7 @@ class GitlabCellAdapter implements CellAdapter {
 
     private <T> Uni<CellResult<T>> list(Cell cell, java.util.function.Function<Answer, CellResult<T>> read) {
         return withToken(cell, token -> client.list(endpoints.baseUrl(cell), token)
+                .emitOn(answers)
                 .map(response -> {
                     if (response.getStatus() != 200) {
                         return CellResult.<T>failed(failure(response));

@@ -46,6 +46,21 @@ final class GitlabJson {
      * garbled answer fails the read rather than passing because the flag came early in it.
      */
     static Optional<ObservedFlag> findFlag(JsonFactory factory, Answer body, String name) throws IOException {
+        int[] at = Skim.locate(body.bytes(), body.length(), name);
+        if (at == Skim.ABSENT) {
+            return Optional.empty();
+        }
+        if (at != Skim.USE_PARSER) {
+            try (JsonParser p = factory.createParser(body.bytes(), at[0], at[1] - at[0])) {
+                p.nextToken();
+                return Optional.of(readFeature(p, null));
+            }
+        }
+        return findFlagParsing(factory, body, name);
+    }
+
+    /** {@link #findFlag} with the streaming parser over the whole answer: every token checked. */
+    static Optional<ObservedFlag> findFlagParsing(JsonFactory factory, Answer body, String name) throws IOException {
         try (JsonParser p = body.parser(factory)) {
             if (p.nextToken() != JsonToken.START_ARRAY) {
                 throw new IOException("expected a JSON array of features");
@@ -61,6 +76,149 @@ final class GitlabJson {
                 throw new IOException("expected a JSON array of features");
             }
             return Optional.ofNullable(found);
+        }
+    }
+
+    /**
+     * Finds one feature in a list answer by walking its bytes: strings, brackets and the {@code "name"} of each
+     * feature, nothing else. A read-back wants one flag of the 200 a cell lists; tokenising the other 199 was most of
+     * the CPU a rollout spent on answers. The walk still reads the answer to its end and checks that its strings end
+     * and its brackets match, so a cut answer fails; anything unusual (an escape in a feature's name or in a key, a
+     * feature without a string name, an element that is not an object) is left to the parser, which says exactly
+     * what is wrong.
+     */
+    static final class Skim {
+        static final int[] ABSENT = new int[0];
+        static final int[] USE_PARSER = new int[0];
+        private static final byte[] NAME = {'n', 'a', 'm', 'e'};
+
+        private Skim() {
+        }
+
+        /** The wanted feature's object as {start, end} in {@code b}, {@link #ABSENT}, or {@link #USE_PARSER}. */
+        static int[] locate(byte[] b, int length, String wanted) throws IOException {
+            byte[] name = wanted.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            int i = skipSpace(b, 0, length);
+            if (i >= length || b[i] != '[') {
+                return USE_PARSER;
+            }
+            byte[] open = new byte[32];
+            open[0] = '[';
+            int depth = 1;
+            int featureStart = -1;
+            boolean named = false;
+            boolean matches = false;
+            int[] found = null;
+            i++;
+            while (i < length) {
+                byte c = b[i];
+                if (c == '"') {
+                    if (depth == 1) {
+                        return USE_PARSER;
+                    }
+                    int end = stringEnd(b, i + 1, length);
+                    if (end < 0) {
+                        return USE_PARSER;
+                    }
+                    int next = skipSpace(b, end + 1, length);
+                    boolean key = depth == 2 && next < length && b[next] == ':';
+                    if (key && escaped(b, i + 1, end)) {
+                        return USE_PARSER; // a key written with escapes might be "name"
+                    }
+                    if (key && same(b, i + 1, end, NAME)) {
+                        int value = skipSpace(b, next + 1, length);
+                        if (value >= length || b[value] != '"' || named) {
+                            return USE_PARSER;
+                        }
+                        int valueEnd = stringEnd(b, value + 1, length);
+                        if (valueEnd <= value + 1 || escaped(b, value + 1, valueEnd)) {
+                            return USE_PARSER;
+                        }
+                        named = true;
+                        matches = same(b, value + 1, valueEnd, name);
+                        i = valueEnd + 1;
+                    } else {
+                        i = end + 1;
+                    }
+                } else if (c == '{' || c == '[') {
+                    if (depth == 1) {
+                        if (c != '{') {
+                            return USE_PARSER;
+                        }
+                        featureStart = i;
+                        named = false;
+                        matches = false;
+                    }
+                    if (depth == open.length) {
+                        open = java.util.Arrays.copyOf(open, depth * 2);
+                    }
+                    open[depth++] = c;
+                    i++;
+                } else if (c == '}' || c == ']') {
+                    byte opened = open[--depth];
+                    if ((c == '}') != (opened == '{')) {
+                        return USE_PARSER;
+                    }
+                    i++;
+                    if (depth == 1) {
+                        if (!named) {
+                            return USE_PARSER;
+                        }
+                        if (matches && found == null) {
+                            found = new int[]{featureStart, i};
+                        }
+                    } else if (depth == 0) {
+                        return skipSpace(b, i, length) == length ? (found == null ? ABSENT : found) : USE_PARSER;
+                    }
+                } else if (depth == 1 && c != ',' && !space(c)) {
+                    return USE_PARSER;
+                } else {
+                    i++;
+                }
+            }
+            throw new IOException("the answer ended inside its JSON array of features");
+        }
+
+        /**
+         * The index of the quote that ends the string starting at {@code from} (escaped characters stepped over: a
+         * description may well hold {@code \"} or {@code \u0026}); -1 when the answer ends first.
+         */
+        private static int stringEnd(byte[] b, int from, int length) {
+            for (int i = from; i < length; i++) {
+                byte c = b[i];
+                if (c == '"') {
+                    return i;
+                }
+                if (c == '\\') {
+                    i++;
+                }
+            }
+            return -1;
+        }
+
+        private static boolean escaped(byte[] b, int from, int to) {
+            for (int i = from; i < to; i++) {
+                if (b[i] == '\\') {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        private static boolean same(byte[] b, int from, int to, byte[] text) {
+            return to - from == text.length && java.util.Arrays.equals(b, from, to, text, 0, text.length);
+        }
+
+        private static int skipSpace(byte[] b, int from, int length) {
+            int i = from;
+            while (i < length && space(b[i])) {
+                i++;
+            }
+            return i;
+        }
+
+        private static boolean space(byte c) {
+            return c == ' ' || c == '\n' || c == '\r' || c == '\t';
         }
     }
 

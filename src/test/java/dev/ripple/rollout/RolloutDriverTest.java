@@ -8,6 +8,8 @@ import org.junit.jupiter.api.Test;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -34,7 +36,11 @@ class RolloutDriverTest {
         // Given a halted rollout whose every evaluation takes longer than the check interval, so that each watch
         // step leaves it due at once, and a new rollout of another flag
         long halted = f.startHaltedOnRing1();
+        // (its first evaluation waits until both rollouts are kicked: otherwise the worker may step it a few times
+        // before the second kick reaches the queue, as it did once in CI)
+        CountDownLatch bothKicked = new CountDownLatch(1);
         f.metrics.live.put(0, () -> {
+            awaitQuietly(bothKicked);
             f.clock.advance(EngineFixture.CHECK_EVERY.multipliedBy(2));
             return new QueryResult.Samples(List.of(0.0));
         });
@@ -48,10 +54,19 @@ class RolloutDriverTest {
         // When both are due on an instance with one worker
         driver.kick(halted);
         driver.kick(waiting);
+        bothKicked.countDown();
 
         // Then the new rollout takes its first step after at most a few of the halted one's
         await().atMost(Duration.ofSeconds(30)).until(() -> stepped.contains(waiting));
         assertThat(stepped.indexOf(waiting)).as("steps before the waiting rollout's first").isLessThanOrEqualTo(3);
+    }
+
+    private static void awaitQuietly(CountDownLatch latch) {
+        try {
+            latch.await(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private RolloutDriver driverWithOneWorker() {

@@ -52,8 +52,6 @@ public class JpaRolloutStore implements RolloutStore, DesiredGates {
     private static final TypeReference<Map<String, Object>> DETAIL = new TypeReference<>() {
     };
 
-    private static final int IN_LIST_CHUNK = 500;
-
     private final ObjectMapper json;
     private final EntityManager em;
     private final Clock clock;
@@ -108,7 +106,7 @@ public class JpaRolloutStore implements RolloutStore, DesiredGates {
                 newLock.rolloutId = row.id;
                 em.persist(newLock);
                 rollout.dirtyCells().forEach(c -> em.persist(cellRecord(rollout.id(), c)));
-                em.persist(event(new TimelineEvent(null, row.id, at, "created", null, null, request.initiator(),
+                insertEvents(List.of(new TimelineEvent(null, row.id, at, "created", null, null, request.initiator(),
                         request.initiator() + " asked for " + request.change().describe() + " on " + request.flag()
                                 + (request.cells().isEmpty() ? " up to ring " + request.upToRing()
                                 : " on " + String.join(", ", request.cells()))
@@ -209,35 +207,20 @@ public class JpaRolloutStore implements RolloutStore, DesiredGates {
         List<TimelineEvent> events = rollout.newEvents();
         QuarkusTransaction.requiringNew().run(() -> {
             if (!dirty.isEmpty()) {
-                // Only the rows of the cells this step changed (a ring, not the whole plan), a few queries per save
-                // rather than one lookup per cell.
-                Map<String, RolloutCellRecord> rows = new HashMap<>();
-                List<String> dirtyIds = dirty.stream().map(CellProgress::cellId).toList();
-                forChunks(dirtyIds, ids -> em.createQuery("from RolloutCellRecord where rolloutId = :id"
-                                + " and cellId in :cells", RolloutCellRecord.class)
-                        .setParameter("id", rollout.id()).setParameter("cells", ids).getResultList()
-                        .forEach(c -> rows.put(c.cellId, c)));
-                Map<String, DesiredGateRecord> desired = new HashMap<>();
-                List<String> setting = dirty.stream().filter(JpaRolloutStore::setsGates).map(CellProgress::cellId)
-                        .toList();
-                forChunks(setting, ids -> em.createQuery("from DesiredGateRecord where flag = :flag"
-                                + " and cellId in :cells", DesiredGateRecord.class)
-                        .setParameter("flag", rollout.request().flag()).setParameter("cells", ids).getResultList()
-                        .forEach(d -> desired.put(d.cellId, d)));
-                for (CellProgress c : dirty) {
-                    RolloutCellRecord row = rows.get(c.cellId());
-                    if (row == null) {
-                        em.persist(cellRecord(rollout.id(), c));
-                    } else {
-                        fill(row, c);
+                // Only the rows of the cells this step changed (a ring, not the whole plan), each updated by its
+                // primary key in one JDBC batch: no read first. Rows that are not there yet are inserted.
+                List<CellProgress> setting = dirty.stream().filter(JpaRolloutStore::setsGates).toList();
+                em.unwrap(org.hibernate.Session.class).doWork(connection -> {
+                    for (CellProgress missing : updateCells(connection, rollout.id(), dirty)) {
+                        em.persist(cellRecord(rollout.id(), missing));
                     }
-                    if (setsGates(c)) {
-                        desired(rollout, c, now, desired.get(c.cellId()));
+                    for (CellProgress missing : updateDesired(connection, rollout, setting, now)) {
+                        em.persist(desiredRecord(rollout, missing, now));
                     }
-                }
+                });
             }
             List<TimelineEvent> facts = events.stream().filter(e -> RolloutEvents.isFact(e.type())).toList();
-            facts.forEach(e -> em.persist(event(e)));
+            insertEvents(facts);
             // The audit's gate changes commit with the facts they are derived from, never one without the other.
             gateChanges.record(rollout, facts);
         });
@@ -250,7 +233,7 @@ public class JpaRolloutStore implements RolloutStore, DesiredGates {
             copyState(rollout, row);
             row.version = rollout.version() + 1;
             row.updatedAt = now;
-            events.stream().filter(e -> !RolloutEvents.isFact(e.type())).forEach(e -> em.persist(event(e)));
+            insertEvents(events.stream().filter(e -> !RolloutEvents.isFact(e.type())).toList());
             if (rollout.state().isTerminal()) {
                 FlagLockRecord lock = em.find(FlagLockRecord.class, rollout.request().flag());
                 if (lock != null && lock.rolloutId == rollout.id()) {
@@ -261,10 +244,67 @@ public class JpaRolloutStore implements RolloutStore, DesiredGates {
         });
     }
 
-    /** Runs {@code query} over {@code ids} in pieces small enough for any database's limit on IN-list parameters. */
-    private static void forChunks(List<String> ids, java.util.function.Consumer<List<String>> query) {
-        for (int from = 0; from < ids.size(); from += IN_LIST_CHUNK) {
-            query.accept(ids.subList(from, Math.min(ids.size(), from + IN_LIST_CHUNK)));
+    /** Updates the rows of {@code cells} by primary key, in one batch; answers the cells that had no row. */
+    private List<CellProgress> updateCells(java.sql.Connection connection, long rolloutId, List<CellProgress> cells)
+            throws java.sql.SQLException {
+        try (java.sql.PreparedStatement update = connection.prepareStatement("UPDATE rollout_cell SET ring = ?, "
+                + "status = ?, snapshot_taken = ?, snapshot_json = ?, after_json = ?, error = ?, attempts = ?, "
+                + "updated_at = ? WHERE rollout_id = ? AND cell_id = ?")) {
+            for (CellProgress c : cells) {
+                update.setInt(1, c.ring());
+                update.setString(2, c.status().name());
+                update.setBoolean(3, c.snapshotTaken());
+                update.setString(4, c.snapshotTaken() ? gatesJson(c.snapshot()) : null);
+                update.setString(5, gatesJson(c.after()));
+                update.setString(6, truncate(c.error(), 4000));
+                update.setInt(7, c.attempts());
+                setInstant(update, 8, micros(c.updatedAt()));
+                update.setLong(9, rolloutId);
+                update.setString(10, c.cellId());
+                update.addBatch();
+            }
+            return missing(cells, update.executeBatch());
+        }
+    }
+
+    /** Updates what Ripple wants on each of {@code cells} for the rollout's flag; answers the cells with no row. */
+    private List<CellProgress> updateDesired(java.sql.Connection connection, Rollout rollout, List<CellProgress> cells,
+                                             Instant now) throws java.sql.SQLException {
+        if (cells.isEmpty()) {
+            return List.of();
+        }
+        try (java.sql.PreparedStatement update = connection.prepareStatement("UPDATE desired_gate SET present = ?, "
+                + "gates_json = ?, rollout_id = ?, set_at = ? WHERE cell_id = ? AND flag = ?")) {
+            for (CellProgress c : cells) {
+                update.setBoolean(1, c.after().isPresent());
+                update.setString(2, c.after().map(this::gatesText).orElse(null));
+                update.setLong(3, rollout.id());
+                setInstant(update, 4, now);
+                update.setString(5, c.cellId());
+                update.setString(6, rollout.request().flag());
+                update.addBatch();
+            }
+            return missing(cells, update.executeBatch());
+        }
+    }
+
+    /** The cells whose statement of a batch changed no row (a driver that cannot tell counts every one as done). */
+    private static List<CellProgress> missing(List<CellProgress> cells, int[] counts) {
+        List<CellProgress> out = new java.util.ArrayList<>();
+        for (int i = 0; i < cells.size(); i++) {
+            if (counts[i] == 0) {
+                out.add(cells.get(i));
+            }
+        }
+        return out;
+    }
+
+    private static void setInstant(java.sql.PreparedStatement statement, int index, Instant at)
+            throws java.sql.SQLException {
+        if (at == null) {
+            statement.setNull(index, java.sql.Types.TIMESTAMP_WITH_TIMEZONE);
+        } else {
+            statement.setObject(index, java.time.OffsetDateTime.ofInstant(at, java.time.ZoneOffset.UTC));
         }
     }
 
@@ -273,21 +313,15 @@ public class JpaRolloutStore implements RolloutStore, DesiredGates {
         return c.status() == CellStatus.APPLIED || c.status() == CellStatus.RESTORED;
     }
 
-    private void desired(Rollout rollout, CellProgress c, Instant now, DesiredGateRecord existing) {
-        DesiredGateRecord row = existing;
-        boolean fresh = row == null;
-        if (fresh) {
-            row = new DesiredGateRecord();
-            row.cellId = c.cellId();
-            row.flag = rollout.request().flag();
-        }
+    private DesiredGateRecord desiredRecord(Rollout rollout, CellProgress c, Instant now) {
+        DesiredGateRecord row = new DesiredGateRecord();
+        row.cellId = c.cellId();
+        row.flag = rollout.request().flag();
         row.present = c.after().isPresent();
-        row.gatesJson = c.after().map(this::write).orElse(null);
+        row.gatesJson = c.after().map(this::gatesText).orElse(null);
         row.rolloutId = rollout.id();
         row.setAt = now;
-        if (fresh) {
-            em.persist(row);
-        }
+        return row;
     }
 
     @Override
@@ -347,8 +381,10 @@ public class JpaRolloutStore implements RolloutStore, DesiredGates {
         Map<String, CellProgress> cells = new LinkedHashMap<>();
         List<PlannedRing> plan = read(row.planJson, PLAN);
         Map<String, RolloutCellRecord> byId = new HashMap<>();
+        // Read-only: a thousand rows copied into the aggregate, none of them to be checked for changes at commit.
         em.createQuery("from RolloutCellRecord where rolloutId = :id", RolloutCellRecord.class)
-                .setParameter("id", row.id).getResultList().forEach(c -> byId.put(c.cellId, c));
+                .setParameter("id", row.id).setHint(org.hibernate.jpa.HibernateHints.HINT_READ_ONLY, true)
+                .getResultList().forEach(c -> byId.put(c.cellId, c));
         plan.forEach(p -> p.cells().forEach(id -> {
             RolloutCellRecord c = byId.get(id);
             cells.put(id, c == null ? CellProgress.pending(id, p.ring()) : new CellProgress(c.cellId, c.ring,
@@ -395,22 +431,44 @@ public class JpaRolloutStore implements RolloutStore, DesiredGates {
         row.updatedAt = micros(c.updatedAt());
     }
 
-    private RolloutEventRecord event(TimelineEvent e) {
-        RolloutEventRecord row = new RolloutEventRecord();
-        row.rolloutId = e.rolloutId();
-        row.at = micros(e.at());
-        row.type = e.type();
-        row.ring = e.ring();
-        row.cell = e.cell();
-        row.actor = e.actor();
-        row.message = truncate(e.message(), 8000);
-        row.detailJson = e.detail().isEmpty() ? null : write(e.detail());
-        return row;
+    /**
+     * Appends timeline events in one JDBC batch, in order: {@code IDENTITY} ids keep Hibernate from batching entity
+     * inserts, and a ring's thousand {@code cell-changed} events must not cost a thousand statements.
+     */
+    private void insertEvents(List<TimelineEvent> events) {
+        if (events.isEmpty()) {
+            return;
+        }
+        em.unwrap(org.hibernate.Session.class).doWork(connection -> {
+            try (java.sql.PreparedStatement insert = connection.prepareStatement("INSERT INTO rollout_event "
+                    + "(rollout_id, at, type, ring, cell, actor, message, detail_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
+                for (TimelineEvent e : events) {
+                    insert.setLong(1, e.rolloutId());
+                    setInstant(insert, 2, micros(e.at()));
+                    insert.setString(3, e.type());
+                    if (e.ring() == null) {
+                        insert.setNull(4, java.sql.Types.INTEGER);
+                    } else {
+                        insert.setInt(4, e.ring());
+                    }
+                    insert.setString(5, e.cell());
+                    insert.setString(6, e.actor());
+                    insert.setString(7, truncate(e.message(), 8000));
+                    insert.setString(8, e.detail().isEmpty() ? null : write(e.detail()));
+                    insert.addBatch();
+                }
+                insert.executeBatch();
+            }
+        });
     }
 
     /** {@code null}: absent flag; otherwise the gates. Snapshots that were never taken are stored as SQL null. */
     private String gatesJson(Optional<Gates> gates) {
-        return gates.isEmpty() ? "null" : remember(gatesText, gates.get(), this::write);
+        return gates.isEmpty() ? "null" : gatesText(gates.get());
+    }
+
+    private String gatesText(Gates gates) {
+        return remember(gatesText, gates, this::write);
     }
 
     private Optional<Gates> gates(String text) {
