@@ -3,6 +3,7 @@ package dev.ripple.api;
 import dev.ripple.cache.CacheRefresher;
 import dev.ripple.flags.FlagDefinition;
 import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
 import jakarta.annotation.security.RolesAllowed;
 import dev.ripple.auth.Role;
 import jakarta.ws.rs.GET;
@@ -60,8 +61,12 @@ public class FlagsResource {
         }
         String from = after == null || after.isBlank() ? null : after;
         int pageSize = size;
-        return Uni.createFrom().item(() -> Conditional.respond(views.flagList(match, from, pageSize), request,
-                headers));
+        StateViews.Rendered memo = views.cachedFlagList(match, from, pageSize);
+        if (memo != null) {
+            return Uni.createFrom().item(Conditional.respond(memo, request, headers));
+        }
+        return Uni.createFrom().item(() -> Conditional.respond(views.flagList(match, from, pageSize), request, headers))
+                .runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
     }
 
     @GET
@@ -81,6 +86,13 @@ public class FlagsResource {
             return refresher.readAllNow()
                     .map(results -> Conditional.respond(views.freshFlag(name), request, headers));
         }
-        return Uni.createFrom().item(() -> Conditional.respond(views.flag(name), request, headers));
+        // Answered on the event loop when the view is rendered already (a lookup); rendering a thousand cells is
+        // done on a worker, not on the event loops that also read the cells' answers.
+        StateViews.Rendered memo = views.cachedFlag(name);
+        if (memo != null) {
+            return Uni.createFrom().item(Conditional.respond(memo, request, headers));
+        }
+        return Uni.createFrom().item(() -> Conditional.respond(views.renderFlag(name), request, headers))
+                .runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
     }
 }

@@ -35,8 +35,10 @@ import static dev.ripple.api.Views.*;
 
 /**
  * Builds the query API's documents from the topology and the cell state cache. The documents of single flags and of
- * the flag list are rendered once per cache version and then served as bytes (and gzip bytes), so polling a flag
- * across a thousand cells costs a map lookup. ETags change when a gate, a cell's staleness or an error changes, not
+ * the flag list are rendered once per change of what they show and then served as bytes (and gzip bytes), so polling
+ * a flag across a thousand cells costs a map lookup, even while other flags are rolled out: a change to flag A does
+ * not render flag B's document again, and a cell merely re-read moves its read time in the documents at most once a
+ * second ({@link #READ_TIMES_LAG_NANOS}). ETags change when a gate, a cell's staleness or an error changes, not
  * when a cell is merely re-read, so pollers get {@code 304} until something they care about moves.
  */
 @ApplicationScoped
@@ -67,13 +69,17 @@ class StateViews {
      */
     static final class Rendered {
         final long cacheVersion;
+        /** {@link CellStateCache#flagVersion} or {@link CellStateCache#contentVersion} when rendered. */
+        final long contentVersion;
+        final long renderedAt = System.nanoTime();
         final String topologyVersion;
         final Buffer body;
         final EntityTag etag;
         private volatile Buffer gzip;
 
-        Rendered(long cacheVersion, String topologyVersion, byte[] body, EntityTag etag) {
+        Rendered(long cacheVersion, long contentVersion, String topologyVersion, byte[] body, EntityTag etag) {
             this.cacheVersion = cacheVersion;
+            this.contentVersion = contentVersion;
             this.topologyVersion = topologyVersion;
             this.body = Buffer.buffer(body);
             this.etag = etag;
@@ -96,14 +102,28 @@ class StateViews {
         }
     }
 
-    Rendered flag(String name) {
-        Topology t = topology.current();
-        long version = cache.version();
+    /**
+     * How long a flag's view may be served after a cell was merely re-read: its read times may lag by this much.
+     * Anything else the view shows (a gate, a cell going stale, an error, rings/) renders it again at once.
+     */
+    static final long READ_TIMES_LAG_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(1);
+
+    /** The flag's view if the one rendered last still holds, else null: a map lookup, fit for an event loop. */
+    Rendered cachedFlag(String name) {
         Rendered memo = flagMemo.get(name);
-        if (memo != null && memo.cacheVersion == version && memo.topologyVersion.equals(t.version())) {
-            return memo;
+        if (memo == null || !memo.topologyVersion.equals(topology.current().version())
+                || memo.contentVersion != cache.flagVersion(name)) {
+            return null;
         }
-        Rendered rendered = renderFlag(t, name, false, version);
+        return memo.cacheVersion == cache.version() || System.nanoTime() - memo.renderedAt < READ_TIMES_LAG_NANOS
+                ? memo : null;
+    }
+
+    /** Renders the flag's view now and keeps it for the next caller. */
+    Rendered renderFlag(String name) {
+        Topology t = topology.current();
+        long content = cache.flagVersion(name);
+        Rendered rendered = renderFlag(t, name, false, cache.version(), content);
         if (flagMemo.size() > 10_000) {
             flagMemo.clear();
         }
@@ -113,10 +133,10 @@ class StateViews {
 
     Rendered freshFlag(String name) {
         Topology t = topology.current();
-        return renderFlag(t, name, true, cache.version());
+        return renderFlag(t, name, true, cache.version(), cache.flagVersion(name));
     }
 
-    private Rendered renderFlag(Topology t, String name, boolean fresh, long version) {
+    private Rendered renderFlag(Topology t, String name, boolean fresh, long version, long content) {
         FleetFlags.Flag flag = fleetFlags.flag(t, name).orElseThrow(() -> new ApiException(ErrorCode.UNKNOWN_FLAG,
                 "no flag '" + name + "' is defined in rings/ or set on any cell", Map.of("flag", name)));
         Sha256 signature = Sha256.start().add(t.version()).add(name);
@@ -126,8 +146,7 @@ class StateViews {
             for (FleetFlags.CellFlag cell : ring.cells()) {
                 Gates gates = cell.gates();
                 CellState state = cell.state();
-                signature.add(cell.cell()).add(gates == null ? UNSET : gates.toString()).add(state.stale())
-                        .add(state.error());
+                sign(signature.add(cell.cell()), gates).add(state.stale()).add(state.error());
                 cells.add(new CellFlagView(cell.cell(), gates != null,
                         gates == null ? UNSET : gates.state().wireName(), describe(gates), gatesView(gates),
                         state.readAt(), state.stale(), state.error()));
@@ -136,20 +155,32 @@ class StateViews {
         }
         FlagView view = new FlagView(name, flag.definition().map(StateViews::definition).orElse(null), fresh,
                 flag.staleCells(), rings);
-        return new Rendered(version, t.version(), write(view), etag(signature));
+        return new Rendered(version, content, t.version(), write(view), etag(signature));
     }
 
     static final int FLAG_PAGE_DEFAULT = 500;
     static final int FLAG_PAGE_MAX = 1000;
 
-    Rendered flagList(String match, String after, int limit) {
-        Topology t = topology.current();
-        long version = cache.version();
+    /** The first page of every flag if the one rendered last still holds (it shows no read times), else null. */
+    Rendered cachedFlagList(String match, String after, int limit) {
         Rendered memo = listMemo;
-        boolean firstPageOfAll = match == null && after == null && limit == FLAG_PAGE_DEFAULT;
-        if (firstPageOfAll && memo != null && memo.cacheVersion == version && memo.topologyVersion.equals(t.version())) {
+        return firstPageOfAll(match, after, limit) && memo != null && memo.contentVersion == cache.contentVersion()
+                && memo.topologyVersion.equals(topology.current().version()) ? memo : null;
+    }
+
+    /** The one page kept: every flag, from the start, at the default size (what dashboards poll). */
+    private static boolean firstPageOfAll(String match, String after, int limit) {
+        return match == null && after == null && limit == FLAG_PAGE_DEFAULT;
+    }
+
+    Rendered flagList(String match, String after, int limit) {
+        Rendered memo = cachedFlagList(match, after, limit);
+        if (memo != null) {
             return memo;
         }
+        Topology t = topology.current();
+        long version = cache.version();
+        long content = cache.contentVersion();
         var matching = fleetFlags.list(t, match).stream()
                 .sorted(java.util.Comparator.comparing(f -> f.name())).toList();
         var page = matching.stream().filter(f -> after == null || f.name().compareTo(after) > 0).limit(limit + 1L)
@@ -160,8 +191,8 @@ class StateViews {
                 f.definition() == null ? null : f.definition().owner(),
                 f.rings().stream().map(StateViews::summary).toList())).toList();
         byte[] body = write(new FlagListView(matching.size(), flags, nextAfter));
-        Rendered rendered = new Rendered(version, t.version(), body, etag(Sha256.start().add(t.version()).add(body)));
-        if (firstPageOfAll) {
+        Rendered rendered = new Rendered(version, content, t.version(), body, etag(Sha256.start().add(t.version()).add(body)));
+        if (firstPageOfAll(match, after, limit)) {
             listMemo = rendered;
         }
         return rendered;
@@ -184,7 +215,7 @@ class StateViews {
                     defaults.bake().map(Durations::format).orElse(null), checks(defaults), cells));
         }
         TopologyView view = new TopologyView(t.version(), topology.loadedAt(), topology.directory().toString(), rings);
-        return new Rendered(cache.version(), t.version(), write(view), etag(signature));
+        return new Rendered(cache.version(), cache.contentVersion(), t.version(), write(view), etag(signature));
     }
 
     CellView cellView(Cell cell) {
@@ -213,7 +244,12 @@ class StateViews {
         }
         CellFlagsView view = new CellFlagsView(cell.id(), cell.ring(), state.readAt(), state.stale(), state.error(),
                 fresh, flags);
-        return new Rendered(cache.version(), t.version(), write(view), etag(signature));
+        return new Rendered(cache.version(), cache.contentVersion(), t.version(), write(view), etag(signature));
+    }
+
+    /** Adds gates field by field (a thousand {@code toString}s were a fifth of rendering a flag's view). */
+    private static Sha256 sign(Sha256 signature, Gates g) {
+        return g == null ? signature.add(UNSET) : CellStateCache.addGates(signature, g);
     }
 
     /** A weak ETag from what a document depends on: equivalent documents, same tag. */

@@ -30,6 +30,10 @@ public class CellStateCache {
     private final Map<String, Instant> savedReadAt = new ConcurrentHashMap<>();
     private static final java.time.Duration READ_TIME_SAVE_INTERVAL = java.time.Duration.ofMinutes(1);
     private final AtomicLong version = new AtomicLong();
+    /** Stamps content changes: per flag in {@link #flagVersions}, for every flag at once in {@link #everyFlag}. */
+    private final AtomicLong contentClock = new AtomicLong();
+    private final Map<String, Long> flagVersions = new ConcurrentHashMap<>();
+    private final AtomicLong everyFlag = new AtomicLong();
 
     public Optional<CellState> get(String cellId) {
         return Optional.ofNullable(states.get(cellId));
@@ -42,6 +46,21 @@ public class CellStateCache {
 
     public long version() {
         return version.get();
+    }
+
+    /**
+     * Moves when something a view of flag {@code name} shows changes, other than read times: the flag's gates on any
+     * cell, or any cell's staleness or error, or cells coming and going. A cell merely re-read (the cache refresh
+     * every 30 s, cell by cell) moves {@link #version()} only, so a fleet-wide view of one flag can be kept while
+     * 100 other flags are being rolled out.
+     */
+    public long flagVersion(String name) {
+        return Math.max(flagVersions.getOrDefault(name, 0L), everyFlag.get());
+    }
+
+    /** Moves when any flag's gates change on any cell, or any cell's staleness or error (not on re-reads). */
+    public long contentVersion() {
+        return contentClock.get();
     }
 
     /**
@@ -70,7 +89,7 @@ public class CellStateCache {
      */
     public void recordFlag(String cellId, String flag, Optional<Gates> gates, Instant when) {
         Instant at = storable(when);
-        put(cellId, previous -> {
+        put(cellId, flag, previous -> {
             if (previous == null || !previous.everRead()
                     || java.util.Objects.equals(previous.flags().get(flag), gates.orElse(null))) {
                 return previous;
@@ -109,6 +128,7 @@ public class CellStateCache {
             states.put(s.cellId(), s);
             savedReadAt.put(s.cellId(), s.readAt() != null ? s.readAt() : Instant.EPOCH);
         });
+        stampEveryFlag();
         version.incrementAndGet();
     }
 
@@ -116,6 +136,7 @@ public class CellStateCache {
     public void retainOnly(Set<String> cellIds) {
         lastRead.keySet().retainAll(cellIds);
         if (states.keySet().retainAll(cellIds)) {
+            stampEveryFlag();
             version.incrementAndGet();
         }
     }
@@ -130,9 +151,17 @@ public class CellStateCache {
         return drained;
     }
 
-    /** Applies {@code update} atomically; an update that answers the previous state as it was changes nothing. */
     private CellState put(String cellId, java.util.function.UnaryOperator<CellState> update) {
+        return put(cellId, null, update);
+    }
+
+    /**
+     * Applies {@code update} atomically; an update that answers the previous state as it was changes nothing.
+     * {@code onlyFlag}, when given, is the one flag the update may change (saves comparing every flag).
+     */
+    private CellState put(String cellId, String onlyFlag, java.util.function.UnaryOperator<CellState> update) {
         CellState[] result = new CellState[1];
+        CellState[] before = new CellState[1];
         boolean[] moved = new boolean[1];
         states.compute(cellId, (id, previous) -> {
             CellState next = update.apply(previous);
@@ -151,14 +180,47 @@ public class CellStateCache {
                 unsaved.add(id);
             }
             result[0] = next;
+            before[0] = previous;
             moved[0] = true;
             return next;
         });
         // After the state is in the map: a reader that sees the new version also sees the new state.
         if (moved[0]) {
+            stampContent(before[0], result[0], onlyFlag);
             version.incrementAndGet();
         }
         return result[0];
+    }
+
+    /** Stamps only ever grow (two updates may stamp in either order), so a view never matches an older stamp. */
+    private void stampEveryFlag() {
+        everyFlag.accumulateAndGet(contentClock.incrementAndGet(), Math::max);
+    }
+
+    private void stampContent(CellState previous, CellState next, String onlyFlag) {
+        if (previous == null || previous.everRead() != next.everRead() || previous.stale() != next.stale()
+                || !java.util.Objects.equals(previous.error(), next.error())) {
+            stampEveryFlag();
+            return;
+        }
+        if (previous.contentHash().equals(next.contentHash())) {
+            return;
+        }
+        if (onlyFlag != null) {
+            flagVersions.merge(onlyFlag, contentClock.incrementAndGet(), Math::max);
+            return;
+        }
+        long stamp = contentClock.incrementAndGet();
+        previous.flags().forEach((name, gates) -> {
+            if (!gates.equals(next.flags().get(name))) {
+                flagVersions.merge(name, stamp, Math::max);
+            }
+        });
+        next.flags().keySet().forEach(name -> {
+            if (!previous.flags().containsKey(name)) {
+                flagVersions.merge(name, stamp, Math::max);
+            }
+        });
     }
 
     /** Databases keep microseconds; keeping no more here makes a restored state equal to the one saved. */
@@ -192,14 +254,19 @@ public class CellStateCache {
 
     /** Field by field; percentages are kept normalised, so equal gates give equal digests. */
     private static long[] flagHash(Sha256 digest, String name, Gates gates) {
-        digest.add(name).add(gates.enabled() ? "on" : "")
+        return addGates(digest.add(name), gates).first128();
+    }
+
+    /** Adds gates to a digest field by field (no {@code toString}): equal gates, equal digests. */
+    public static Sha256 addGates(Sha256 digest, Gates gates) {
+        digest.add(gates.enabled() ? "on" : "")
                 .add(gates.percentageOfActors() == null ? "" : gates.percentageOfActors().toPlainString())
                 .add(gates.percentageOfTime() == null ? "" : gates.percentageOfTime().toPlainString())
                 .add(Integer.toString(gates.actors().size()));
         gates.actors().forEach(digest::add);
         digest.add(Integer.toString(gates.groups().size()));
         gates.groups().forEach(digest::add);
-        return digest.first128();
+        return digest;
     }
 
     /** {@code sum += value} (or {@code -=}) on 128-bit numbers held as {high, low}. */

@@ -121,15 +121,18 @@ public class FleetFlags {
 
     /** Counts the values one flag holds across a ring's cells; cells never counted are "unset". */
     private static final class Tally {
-        private final Map<String, Integer> counts = new LinkedHashMap<>();
+        /** By gates first (a lookup), described once per distinct value at the end: the list counts 100,000 cells. */
+        private final Map<Gates, Integer> byGates = new LinkedHashMap<>();
         private int cells;
 
         void add(Gates gates) {
-            counts.merge(describe(gates), 1, Integer::sum);
+            byGates.merge(gates, 1, Integer::sum);
             cells++;
         }
 
         RingSummary summary(Ring ring, int stale) {
+            Map<String, Integer> counts = new LinkedHashMap<>();
+            byGates.forEach((gates, n) -> counts.merge(describe(gates), n, Integer::sum));
             int total = ring.cells().size();
             if (cells < total) {
                 counts.merge(UNSET, total - cells, Integer::sum);

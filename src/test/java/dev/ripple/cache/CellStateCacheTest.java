@@ -127,6 +127,57 @@ class CellStateCacheTest {
         assertThat(cache.get("c-1").orElseThrow().flags()).containsExactly(Map.entry("a", Gates.OFF));
     }
 
+    @Test
+    void aFlagsVersionMovesWithThatFlagOnlyAndNotWithReReads() {
+        // Given two cells read in full, each with flags a and b
+        CellStateCache cache = new CellStateCache();
+        List<ObservedFlag> both = List.of(new ObservedFlag("a", Gates.OFF), new ObservedFlag("b", Gates.OFF));
+        cache.recordRead("c-1", both, T0);
+        cache.recordRead("c-2", both, T0);
+        long a = cache.flagVersion("a");
+        long b = cache.flagVersion("b");
+        long content = cache.contentVersion();
+
+        // When a rollout of a reads it back changed on c-1
+        cache.recordFlag("c-1", "a", Optional.of(ON), T0.plusSeconds(1));
+
+        // Then a's views must be rendered again, b's not
+        assertThat(cache.flagVersion("a")).isGreaterThan(a);
+        assertThat(cache.flagVersion("b")).isEqualTo(b);
+        assertThat(cache.contentVersion()).isGreaterThan(content);
+        a = cache.flagVersion("a");
+        content = cache.contentVersion();
+
+        // When c-2 is merely re-read (the same answer: only its read time moves)
+        long version = cache.version();
+        cache.recordRead("c-2", both, T0.plusSeconds(30));
+
+        // Then the cache moved, but no flag's content did
+        assertThat(cache.version()).isGreaterThan(version);
+        assertThat(cache.flagVersion("a")).isEqualTo(a);
+        assertThat(cache.flagVersion("b")).isEqualTo(b);
+        assertThat(cache.contentVersion()).isEqualTo(content);
+
+        // When a full read of c-2 finds b changed and a new flag c
+        cache.recordRead("c-2", List.of(new ObservedFlag("a", Gates.OFF), new ObservedFlag("b", ON),
+                new ObservedFlag("c", ON)), T0.plusSeconds(60));
+
+        // Then b and c moved, a did not
+        assertThat(cache.flagVersion("a")).isEqualTo(a);
+        assertThat(cache.flagVersion("b")).isGreaterThan(b);
+        assertThat(cache.flagVersion("c")).isGreaterThan(a);
+        b = cache.flagVersion("b");
+
+        // When c-1 cannot be read: every flag's view shows the cell stale
+        cache.recordFailure("c-1", new dev.ripple.cells.CellError(dev.ripple.cells.CellError.Kind.TIMEOUT, "slow",
+                null, 3), T0.plusSeconds(90));
+
+        // Then every flag moved
+        assertThat(cache.flagVersion("a")).isGreaterThan(a);
+        assertThat(cache.flagVersion("b")).isGreaterThan(b);
+        assertThat(cache.flagVersion("never-seen")).isGreaterThan(b);
+    }
+
     static Gates gates(boolean on, String actorsPct, String timePct, Set<String> actors, Set<String> groups) {
         return new Gates(on, actorsPct == null ? null : new BigDecimal(actorsPct),
                 timePct == null ? null : new BigDecimal(timePct), new TreeSet<>(actors), new TreeSet<>(groups));
