@@ -16,8 +16,9 @@ def cpu_ms(pid):
 
 
 def thread_cpu_ms(pid):
-    """CPU per thread of a JVM, each with its group: JIT compilers, GC, Vert.x event loops, rollout workers (the
-    engine and its database calls), HTTP workers (the API), other. {tid: (group, ms)}."""
+    """CPU per thread of a JVM, each with its group: JIT compilers, GC, Vert.x event loops, the threads reading cell
+    answers, rollout workers (the engine and its database calls), HTTP workers (the API), other.
+    {tid: (group, ms)}."""
     groups = {}
     for tid in os.listdir(f"/proc/{pid}/task"):
         try:
@@ -29,7 +30,8 @@ def thread_cpu_ms(pid):
         fields = text.rsplit(")", 1)[1].split()
         ms = (int(fields[11]) + int(fields[12])) * 1000.0 / TICK
         group = ("jit" if "CompilerThre" in name else "gc" if name.startswith(("GC Thread", "G1 ", "VM Thread"))
-                 else "event-loop" if name.startswith("vert.x-eventloo") else "engine" if name.startswith("ripple-rollout")
+                 else "event-loop" if name.startswith("vert.x-eventloo")
+                 else "cell-answers" if name.startswith("ripple-cell-an") else "engine" if name.startswith("ripple-rollout")
                  else "http-workers" if name.startswith("executor-thread") else "other")
         groups[tid] = (group, ms)
     return groups

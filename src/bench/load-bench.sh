@@ -27,23 +27,26 @@ CHECK_EVERY=${CHECK_EVERY:-5s}             # ripple.rollouts.check-every
 DB=${DB:-postgresql}                       # postgresql or h2 (a file database in the work dir)
 RIPPLE_XMX=${RIPPLE_XMX:-512m}
 SANDBOX_XMX=${SANDBOX_XMX:-1g}
-QUERY_CLIENTS=${QUERY_CLIENTS:-4}          # query clients, one kept-alive connection each
+QUERY_CLIENTS=${QUERY_CLIENTS:-4}          # wrk connections reading one flag each (the query API)
+FOLLOWERS=${FOLLOWERS:-2}                  # clients reading whole rollout documents, one connection each
 THINK_MS=${THINK_MS:-50}                   # each client's pause after an answer: a steady rate, not saturation
 POLL=${POLL:-1}                            # seconds between two reads of the rollouts' states
 DEADLINE=${DEADLINE:-1800}                 # seconds from the first POST for every rollout to end
 SCRAPE_INTERVAL=${SCRAPE_INTERVAL:-1s}     # Prometheus scraping the sandbox
 RIPPLE_ENV=${RIPPLE_ENV:-}                 # more VAR=value settings for Ripple, space-separated
+RIPPLE_JVM_OPTS=${RIPPLE_JVM_OPTS:-}       # more JVM options for Ripple (a JFR recording, say), space-separated
 
 # shellcheck source=src/bench/lib.sh
 source "$(dirname "$0")/lib.sh"
 bench_init ripple-load-bench
-require_tools java mvn python3 psql prometheus jcmd jstat
+require_tools java mvn python3 psql prometheus jcmd jstat wrk
 
 extra=()
 for kv in $RIPPLE_ENV; do extra+=(--ripple-env "$kv"); done
+for opt in $RIPPLE_JVM_OPTS; do extra+=("--ripple-jvm-opt=$opt"); done
 log "work dir $WORK; load average $(cut -d' ' -f1-3 /proc/loadavg)"
 exec python3 src/bench/load-run.py --work "$WORK" --ring-sizes "$RING_SIZES" --quarantine "$QUARANTINE" \
     --rollouts "$ROLLOUTS" --flags "$FLAGS" --latency-ms "$LATENCY_MS" --error-rate "$ERROR_RATE" --bake "$BAKE" \
     --check-every "$CHECK_EVERY" --db "$DB" --ripple-xmx "$RIPPLE_XMX" --sandbox-xmx "$SANDBOX_XMX" \
-    --clients "$QUERY_CLIENTS" --think-ms "$THINK_MS" --poll "$POLL" --deadline "$DEADLINE" \
+    --clients "$QUERY_CLIENTS" --followers "$FOLLOWERS" --think-ms "$THINK_MS" --poll "$POLL" --deadline "$DEADLINE" \
     --scrape-interval "$SCRAPE_INTERVAL" "${extra[@]}"

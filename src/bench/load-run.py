@@ -13,7 +13,7 @@ are terminal while a steady query load runs against the API, and checks and repo
 - every cell's gates for every flag, read from the sandbox (not Ripple) once the errors are switched off;
 - Ripple JVM CPU (per thread group), heap (peak in use from jstat, and after a full GC), the sandbox's, Prometheus's
   and PostgreSQL's CPU; cell calls (sandbox_admin_requests_total: total, per second, peak second, injected 500s);
-- the query API's p50/p99/max per endpoint; rows in the rollout tables; the load average before, during and after.
+- the query API's p50/p99/max per endpoint (wrk), and a rollout's full document (Python clients); rows in the rollout tables; the load average before, during and after.
 Exit status: 0 all good, 1 a check failed, 2 the run could not be set up.
 """
 import argparse
@@ -61,7 +61,9 @@ def parse_args():
     p.add_argument("--sandbox-xmx", default="1g")
     p.add_argument("--ripple-env", action="append", default=[], help="VAR=value for Ripple, repeatable")
     p.add_argument("--scrape-interval", default="1s")
-    p.add_argument("--clients", type=int, default=4, help="query clients, each with its own connection")
+    p.add_argument("--clients", type=int, default=4, help="wrk connections reading one flag each (the query API)")
+    p.add_argument("--followers", type=int, default=2, help="clients reading whole rollout documents")
+    p.add_argument("--ripple-jvm-opt", action="append", default=[], help="a JVM option for Ripple, repeatable")
     p.add_argument("--think-ms", type=float, default=50, help="each client's pause after an answer")
     p.add_argument("--poll", type=float, default=1.0, help="seconds between two looks at the rollouts' states")
     p.add_argument("--deadline", type=float, default=1800, help="seconds after the first POST for all to end")
@@ -152,14 +154,48 @@ class Sampler(threading.Thread):
             self.samples.append(self.read())
 
 
-class QueryLoad:
-    """CLIENTS threads, each on its own kept-alive connection: GET /api/v1/flags/{flag} and GET /api/v1/rollouts/{id}
-    in turn (a random flag of the run, a random rollout created so far), then a pause of THINK_MS. Gzip accepted."""
+class WrkLoad:
+    """The query API (the per-cell cache's views) under a steady load, measured by wrk (C, its own latency
+    histogram): one wrk per endpoint, CONNECTIONS kept-alive connections each sending a GET of a random path of the
+    list, then pausing THINK_MS. Gzip accepted, as a dashboard would. Stopped with SIGINT; wrk then writes what it
+    measured (src/bench/query-load.lua)."""
 
-    def __init__(self, base, token, flags, clients, think_ms, rng):
+    def __init__(self, base, token, work, name, paths, connections, think_ms):
+        self.base, self.token, self.work, self.name = base, token, Path(work), name
+        self.paths_file = self.work / f"wrk-{name}.paths"
+        self.paths_file.write_text("\n".join(paths) + "\n")
+        self.connections, self.think_ms = connections, think_ms
+        self.proc = None
+        self.out = None
+
+    def start(self, label, seconds=86400):
+        self.out = self.work / f"wrk-{self.name}-{label}.json"
+        env = dict(os.environ, WRK_OUT=str(self.out))
+        self.proc = subprocess.Popen(
+            ["wrk", "-t1", f"-c{self.connections}", f"-d{int(seconds)}s", "--timeout", "60s",
+             "-H", f"Authorization: Bearer {self.token}", "-H", "Accept-Encoding: gzip",
+             "-s", str(HERE / "query-load.lua"), self.base, "--", str(self.paths_file), str(int(self.think_ms))],
+            env=env, stdout=open(self.work / f"wrk-{self.name}-{label}.txt", "w"), stderr=subprocess.STDOUT)
+
+    def finish(self, interrupt=True):
+        """Stops wrk now (SIGINT), or with interrupt=False lets it run out its duration, and reads what it measured."""
+        if interrupt and self.proc.poll() is None:
+            self.proc.send_signal(2)
+        self.proc.wait(None if not interrupt else 60)
+        result = json.loads(self.out.read_text())
+        seconds = result["duration_us"] / 1e6
+        result["rate_per_s"] = round(result["requests"] / seconds, 1) if seconds else None
+        result["connections"] = self.connections
+        return result
+
+
+class QueryLoad:
+    """CLIENTS threads, each on its own kept-alive connection, following rollouts as a client would that wants every
+    cell: GET /api/v1/rollouts/{id} of a random rollout created so far, then a pause of THINK_MS. Gzip accepted."""
+
+    def __init__(self, base, token, clients, think_ms, rng):
         self.url = urllib.parse.urlsplit(base)
         self.headers = {"Authorization": f"Bearer {token}", "Accept-Encoding": "gzip"}
-        self.flags = flags
         self.ids = []
         self.clients = clients
         self.think = think_ms / 1000
@@ -172,37 +208,34 @@ class QueryLoad:
     def connect(self):
         return HTTPConnection(self.url.hostname, self.url.port, timeout=60)
 
-    def one(self, conn, endpoint):
-        path = (f"/api/v1/flags/{self.rng.choice(self.flags)}" if endpoint == "flag"
-                else f"/api/v1/rollouts/{self.rng.choice(self.ids)}")
+    def one(self, conn):
+        path = f"/api/v1/rollouts/{self.rng.choice(self.ids)}"
         t0 = time.perf_counter()
         conn.request("GET", path, headers=self.headers)
         r = conn.getresponse()
         body = r.read()
         return (time.perf_counter() - t0) * 1000, r.status, len(body)
 
-    def worker(self, n, measured):
+    def worker(self):
         conn = self.connect()
-        i = n
         while not self.stop.is_set():
-            endpoint = "rollout" if i % 2 and self.ids else "flag"
-            i += 1
+            if not self.ids:
+                self.stop.wait(self.think)
+                continue
             try:
-                ms, status, size = self.one(conn, endpoint)
+                ms, status, size = self.one(conn)
             except (OSError, HTTPException) as e:
-                self.errors.append(f"{endpoint}: {e.__class__.__name__}: {e}")
+                self.errors.append(f"rollout: {e.__class__.__name__}: {e}")
                 conn.close()
                 conn = self.connect()
                 continue
-            if measured:
-                self.samples.append((time.time(), endpoint, ms, status, size))
+            self.samples.append((time.time(), "rollout", ms, status, size))
             self.stop.wait(self.think)
         conn.close()
 
-    def start(self, measured=True):
+    def start(self):
         self.stop.clear()
-        self.threads = [threading.Thread(target=self.worker, args=(n, measured), daemon=True)
-                        for n in range(self.clients)]
+        self.threads = [threading.Thread(target=self.worker, daemon=True) for _ in range(self.clients)]
         for t in self.threads:
             t.start()
 
@@ -213,7 +246,7 @@ class QueryLoad:
 
     def report(self, t0, t1):
         out = {}
-        for endpoint in ("flag", "rollout"):
+        for endpoint in ("rollout",):
             rows = [s for s in self.samples if s[1] == endpoint and t0 <= s[0] <= t1]
             ms = [s[2] for s in rows]
             # The worst 30-second window's p99 (at least 50 requests in it).
@@ -230,7 +263,7 @@ class QueryLoad:
                 "worst_30s_p99_ms": round(worst[0], 2), "worst_30s_from_s": worst[1] * 30 if worst[1] is not None else None,
             }
         seconds = t1 - t0
-        out["rate_per_s"] = round(sum(out[e]["requests"] for e in ("flag", "rollout")) / seconds, 1) if seconds else None
+        out["rate_per_s"] = round(out["rollout"]["requests"] / seconds, 1) if seconds else None
         out["errors"] = self.errors[:20]
         out["error_count"] = len(self.errors)
         return out
@@ -292,7 +325,7 @@ class LoadRun:
             self.database = None
             env["RIPPLE_JDBC_URL"] = f"jdbc:h2:file:{self.work}/h2/ripple;DB_CLOSE_ON_EXIT=FALSE"
         env.update(kv.split("=", 1) for kv in a.ripple_env)
-        self.ripple = lib.Ripple("load", app, self.work, env, xmx=a.ripple_xmx, jvm_opts=())
+        self.ripple = lib.Ripple("load", app, self.work, env, xmx=a.ripple_xmx, jvm_opts=tuple(a.ripple_jvm_opt))
         self.ripple.start()
         self.pid = self.ripple.proc.pid
         lib.log(f"Ripple up on {self.ripple.url} (pid {self.pid}, {a.db}, -Xmx{a.ripple_xmx})")
@@ -360,10 +393,15 @@ class LoadRun:
         status, refresh = self.call("POST", "/api/v1/cache/refresh", timeout=600)
         lib.log(f"cache warmed: {refresh} in {time.time() - t0:.1f}s")
         res["cache_refresh"] = refresh
-        query = QueryLoad(self.ripple.url, self.api_token, self.flags, a.clients, a.think_ms, self.rng)
-        query.start(measured=False)  # warms the query path up: 5 s, not measured
-        time.sleep(5)
-        query.finish()
+        query = QueryLoad(self.ripple.url, self.api_token, a.followers, a.think_ms, self.rng)
+        wrks = [WrkLoad(self.ripple.url, self.api_token, self.work, "flag",
+                        [f"/api/v1/flags/{f}" for f in self.flags], a.clients, a.think_ms),
+                WrkLoad(self.ripple.url, self.api_token, self.work, "cell",
+                        [f"/api/v1/cells/c-{i}/flags" for i in range(1, self.total_cells + 1)], 1, a.think_ms),
+                WrkLoad(self.ripple.url, self.api_token, self.work, "list", ["/api/v1/flags"], 1, a.think_ms)]
+        for w in wrks:  # warms the query path up: 5 s, not measured
+            w.start("warmup", seconds=5)
+        res["query_warmup"] = {w.name: w.finish(interrupt=False) for w in wrks}
         self.sandbox.all_faults(errorRate=a.error_rate)
         admin0 = admin_requests(self.sandbox)
         pids = {"ripple": self.pid, "sandbox": self.sandbox.proc.pid, "prometheus": self.prometheus.proc.pid}
@@ -372,6 +410,8 @@ class LoadRun:
         threads0 = jvmstat.thread_cpu_ms(self.pid)
         jstat = jvmstat.start_jstat(self.pid, self.work / "jstat.txt")
         sampler.start()
+        for w in wrks:
+            w.start("run")
         query.start()
         res["loadavg_before"] = start["loadavg"]
         lib.log(f"load average before: {' '.join(start['loadavg'])}; starting {len(self.flags)} rollouts at once")
@@ -408,6 +448,7 @@ class LoadRun:
             time.sleep(a.poll)
         end = max(seen_terminal.values()) if len(seen_terminal) == len(ids) else time.time()
         query.finish()
+        query_api = {w.name: w.finish() for w in wrks}
         sampler.stop.set()
         sampler.join()
         stop = sampler.read()
@@ -426,6 +467,7 @@ class LoadRun:
                         "database_busy_503": sum(p["busy"] for p in posts),
                         "posts_retried": sum(1 for p in posts if p["busy"])}
         res["query"] = query.report(first_post, end)
+        res["query_api"] = query_api
         res["progress"] = progress
         res["loadavg_during"] = [s["loadavg"] for s in sampler.samples[::15]]
         cpu = {k: round((stop[k] - start[k]) / 1000, 1) for k in ("ripple", "sandbox", "prometheus", "pg")

@@ -29,6 +29,15 @@ def endpoint(name, e):
             f"{e['bytes_median']:,} B gzipped; non-200: {e['non_200']})")
 
 
+def wrk(e):
+    errors = sum(e["errors"].values())
+    return (f"{e['requests']:,} requests ({e['rate_per_s']:,} a second, {e['connections']} connection"
+            f"{'s' if e['connections'] > 1 else ''}), p50 {e['p50_ms']:.2f} ms, p90 {e['p90_ms']:.2f} ms, "
+            f"p99 **{e['p99_ms']:.2f} ms**, p99.9 {e['p999_ms']:.1f} ms, max {e['max_ms']:,.0f} ms; "
+            f"{e['bytes'] / max(1, e['requests']) / 1024:,.1f} KB per answer (gzip); errors {errors}")
+
+
+qa = r["query_api"]
 completed = r["states"].get("completed", 0)
 rows = [
     ("rollouts: end states", ", ".join(f"{n} {s}" for s, n in sorted(r["states"].items())),
@@ -42,11 +51,12 @@ rows = [
      f"POSTs retried", "", ""),
     ("gates in the sandbox, every flag of every cell", f"{gates['checked']:,} checked, {gates['wrong']} wrong",
      "0 wrong", ok(gates["wrong"] == 0)),
-    ("query: GET /api/v1/flags/{flag}", endpoint("flag", q["flag"]), "p99 < 10 ms", ok(q["flag"]["p99_ms"] < 10)),
-    ("query: GET /api/v1/rollouts/{id}", endpoint("rollout", q["rollout"]), "p99 < 10 ms",
-     ok(q["rollout"]["p99_ms"] < 10)),
-    ("query load", f"{k['clients']} clients, {k['think_ms']:.0f} ms think time: {q['rate_per_s']} req/s; "
-                   f"connection errors: {q['error_count']}", "", ""),
+    ("query API: GET /api/v1/flags/{flag} (wrk)", wrk(qa["flag"]), "p99 < 10 ms", ok(qa["flag"]["p99_ms"] < 10)),
+    ("query API: GET /api/v1/cells/{id}/flags (wrk)", wrk(qa["cell"]), "p99 < 10 ms", ok(qa["cell"]["p99_ms"] < 10)),
+    ("query API: GET /api/v1/flags (wrk)", wrk(qa["list"]), "p99 < 10 ms", ok(qa["list"]["p99_ms"] < 10)),
+    ("following a rollout: GET /api/v1/rollouts/{id}, every cell and the timeline (Python clients)",
+     endpoint("rollout", q["rollout"]) + f"; {k.get('followers', k['clients'])} clients, {k['think_ms']:.0f} ms think time, "
+     f"{q['rate_per_s']} req/s, connection errors {q['error_count']}", "", ""),
     ("cell calls (sandbox_admin_requests_total)", f"**{calls['total']:,}**, {calls['per_s']:,.0f}/s over the run, "
                                                   f"peak {calls['peak_per_s'] or 0:,}/s (1 s irate)", "", ""),
     ("... answered with the injected 500", f"{calls['injected_500']:,} "

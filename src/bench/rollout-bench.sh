@@ -8,7 +8,7 @@
 # (a) for each configuration in CONFIGS ("concurrency[/heap]"; a fresh Ripple each), RUNS rollouts timed from the POST
 #     to the first poll that sees `completed` (every POLL seconds), and as finishedAt - createdAt, with the Ripple JVM's
 #     CPU time per thread group, the sandbox's CPU time and the engine's steps from the timeline. Run 1 is cold; the
-#     warm median is over runs WARM_FROM..RUNS (the JIT keeps compiling for the first ~20 rollouts);
+#     warm median is over runs WARM_FROM..RUNS (the JIT keeps compiling for the first ~30 rollouts);
 # (b) the physical limit, computed: one write and one read-back per ring at LATENCY_MS each, rings one after another;
 # (c) a sequential baseline in the same run: the same change at ripple.cells.concurrency=1 over BASELINE_CELLS cells
 #     (0 skips it).
@@ -21,8 +21,8 @@ RING_SIZES=${RING_SIZES:-100,200,300,400}  # cells of rings 0..3; must add up to
 FLAGS=${FLAGS:-200}                        # flags per sandbox cell: every read-back lists them all
 LATENCY_MS=${LATENCY_MS:-50}
 FLAG=${FLAG:-flag_0001}                    # off in every sandbox cell at the start
-RUNS=${RUNS:-30}                           # rollouts per configuration: the first is cold
-WARM_FROM=${WARM_FROM:-21}                 # the warm median is over runs WARM_FROM..RUNS
+RUNS=${RUNS:-40}                           # rollouts per configuration: the first is cold
+WARM_FROM=${WARM_FROM:-31}                 # the warm median is over runs WARM_FROM..RUNS
 # ripple.cells.concurrency[/-Xmx] per configuration ("default": Ripple's own, 1000), at the heap target (RIPPLE_XMX)
 # unless one is given: Ripple's defaults, the default before 2026-11-21 (64), and the defaults with 1 GB of heap
 CONFIGS=${CONFIGS:-default 64 default/1g}
@@ -34,6 +34,8 @@ SANDBOX_PORT=${SANDBOX_PORT:-19190}
 RIPPLE_PORT=${RIPPLE_PORT:-18190}
 RIPPLE_XMX=${RIPPLE_XMX:-256m}             # the heap target of docs/benchmarks.md, as a hard limit
 SANDBOX_XMX=${SANDBOX_XMX:-2g}
+# H2 URL options of each configuration's database; unset: h2_options below (CACHE_SIZE a quarter of a heap of 1 GB
+# or more). H2_OPTIONS= (empty) runs with H2's own default cache.
 TOKEN=${TOKEN:-bench-token}
 
 # shellcheck source=src/bench/lib.sh
@@ -75,6 +77,17 @@ rollout() {
         "$line" "$label" "$run" "$CUR_CONCURRENCY" "$CUR_XMX" "$CUR_SETTING" >>"$RESULTS"
 }
 
+# H2 URL options for a heap: with a heap of a gigabyte or more, a page cache of a quarter of it (in KB). At H2's
+# default the rollout tables outgrow the cache after some 30 rollouts of 1,000 cells, and every step's database work
+# grows with the database. A smaller heap keeps H2's default: the cell state cache (1,000 cells x 200 flags) leaves
+# no room in 256 MB for a bigger one (a 64 MB page cache there cost 1.2-1.6 s of GC per rollout).
+h2_options() {
+    case $1 in
+        *g) echo ";CACHE_SIZE=$(( ${1%g} * 1024 * 1024 / 4 ))" ;;
+        *) echo "" ;;
+    esac
+}
+
 # configuration LABEL RINGS_DIR CONCURRENCY XMX RUNS
 configuration() {
     local label=$1 rings=$2 concurrency=$3 xmx=$4 runs=$5 saved_xmx=$RIPPLE_XMX
@@ -83,7 +96,7 @@ configuration() {
     mkdir -p "$WORK/h2-$label"
     RIPPLE_XMX=$xmx
     start_ripple "$rings" "$concurrency" "ripple-$label" \
-        RIPPLE_JDBC_URL="jdbc:h2:file:$WORK/h2-$label/ripple;DB_CLOSE_ON_EXIT=FALSE"
+        RIPPLE_JDBC_URL="jdbc:h2:file:$WORK/h2-$label/ripple;DB_CLOSE_ON_EXIT=FALSE${H2_OPTIONS-$(h2_options "$xmx")}"
     RIPPLE_XMX=$saved_xmx
     for run in $(seq 1 "$runs"); do
         local phase="warming up"

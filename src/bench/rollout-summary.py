@@ -64,14 +64,14 @@ for c in configs:
             f"concurrency {c2.split('-')[0][1:]}, -Xmx{c2.split('-')[1]}: {per_cell * cells / m:.0f}x"
             for c2, m in medians.items()))
 out += ["", "CPU per rollout, warm medians (ms; /proc/PID/task/*/stat, 10 ms resolution):", "",
-        "| configuration | Ripple JVM | JIT | GC | event loops | engine | API workers | other | sandbox JVM |",
-        "|---|---|---|---|---|---|---|---|---|"]
+        "| configuration | Ripple JVM | JIT | GC | event loops | cell answers | engine | API workers | other | sandbox JVM |",
+        "|---|---|---|---|---|---|---|---|---|---|"]
 for c in configs:
     rs = [r for r in rows if r["config"] == c]
     warm = [r for r in rs if r["run"] >= warm_from] or rs
     g = lambda k: med(r["cpu_threads_ms"].get(k, 0) for r in warm)
     out.append(f"| {c} | {med(r['cpu_ms'] for r in warm):,.0f} | {g('jit'):,.0f} | {g('gc'):,.0f} | "
-               f"{g('event-loop'):,.0f} | {g('engine'):,.0f} | {g('http-workers'):,.0f} | {g('other'):,.0f} | "
+               f"{g('event-loop'):,.0f} | {g('cell-answers'):,.0f} | {g('engine'):,.0f} | {g('http-workers'):,.0f} | {g('other'):,.0f} | "
                f"{med(r['sandbox_cpu_ms'] for r in warm):,.0f} |")
 out += ["", "Where the time goes, warm medians (ms). Steps from the timeline; `fan-out` is the cell calls of a ring "
         "(ripple_rollout_ring_apply_seconds), the rest of a ring's step is loading and saving the rollout:", "",
