@@ -151,11 +151,13 @@ public class CellGateway {
                     if (attempt == 1) {
                         started[0] = System.nanoTime();
                     }
+                    String noAnswer = "no answer within " + timeout.toMillis() + " ms";
                     return Uni.createFrom().deferred(() -> call.apply(adapter))
                             .ifNoItem().after(timeout).recoverWithItem(() -> CellResult.failed(CellError.Kind.TIMEOUT,
-                                    "no answer within " + timeout.toMillis() + " ms"))
-                            .onFailure().recoverWithItem(t -> CellResult.failed(CellError.Kind.UNREACHABLE,
-                                    Failures.describe(t)));
+                                    noAnswer))
+                            .onFailure().recoverWithItem(t -> Failures.isTimeout(t)
+                                    ? CellResult.failed(CellError.Kind.TIMEOUT, noAnswer)
+                                    : CellResult.failed(CellError.Kind.UNREACHABLE, Failures.describe(t)));
                 })
                 .flatMap(result -> {
                     if (result instanceof CellResult.Failed<T> f) {

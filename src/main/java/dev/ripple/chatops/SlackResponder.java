@@ -1,5 +1,6 @@
 package dev.ripple.chatops;
 
+import dev.ripple.platform.Failures;
 import dev.ripple.platform.HttpUrls;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.WebClientOptions;
@@ -52,7 +53,7 @@ class SlackResponder {
                                 reply.command());
                     }
                 }, failure -> LOG.warnf("Could not post the late reply to '%s' to Slack: %s", reply.command(),
-                        failure instanceof TimeoutException ? "no answer within " + timeout.toMillis() + " ms"
+                        Failures.isTimeout(failure) ? "no answer within " + timeout.toMillis() + " ms"
                                 : failure.getClass().getSimpleName()));
     }
 

@@ -107,7 +107,8 @@ class AlertmanagerPoller {
                 .map(this::read)
                 .ifNoItem().after(timeout).recoverWithItem(() ->
                         Outcome.failed("no answer within " + timeout.toMillis() + " ms"))
-                .onFailure().recoverWithItem(t -> Outcome.failed("unreachable: " + Failures.describe(t)))
+                .onFailure().recoverWithItem(t -> Outcome.failed(Failures.isTimeout(t)
+                        ? "no answer within " + timeout.toMillis() + " ms" : "unreachable: " + Failures.describe(t)))
                 .invoke(this::record)
                 .replaceWithVoid();
     }

@@ -2,6 +2,7 @@ package dev.ripple.notify;
 
 import dev.ripple.notify.RolloutNotification.Event;
 import dev.ripple.platform.Backoff;
+import dev.ripple.platform.Failures;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -279,7 +280,7 @@ final class WebhookSink {
 
     /** What went wrong, without the URL: timeouts and some client errors quote the request line, path included. */
     private String describe(Throwable failure) {
-        if (failure instanceof TimeoutException) {
+        if (Failures.isTimeout(failure)) {
             return "no answer within " + timeout.toMillis() + " ms";
         }
         if (failure instanceof ConnectException || failure instanceof UnknownHostException) {

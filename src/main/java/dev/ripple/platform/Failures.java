@@ -19,6 +19,21 @@ public final class Failures {
     }
 
     /**
+     * True when {@code t}, or a cause of it, is a timeout: Mutiny's {@code ifNoItem} or {@code await().atMost}, or the
+     * HTTP client's own read timeout (Vert.x's {@code NoStackTraceTimeoutException}). Which of these fires first
+     * depends on how busy the machine is, so callers name all of them the same way.
+     */
+    public static boolean isTimeout(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+            if (c instanceof java.util.concurrent.TimeoutException
+                    || c instanceof io.smallrye.mutiny.TimeoutException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
      * True when {@code t} comes from waiting too long for a database connection: every connection of the pool is in
      * use (a burst of requests, a slow database). Agroal says so only in the message of a plain SQLException
      * ("Sorry, acquisition timeout!", "Acquisition timeout while waiting for new connection").

@@ -66,13 +66,22 @@ abstract class OnASickWorld {
 
     /** Ripple's health queries go to {@code stub} from now on. */
     StubHttpServer prometheus(StubHttpServer stub) {
+        return prometheus(stub, prometheusTimeout);
+    }
+
+    /** Ripple's health queries go to {@code stub} from now on, each given {@code timeout} to answer. */
+    StubHttpServer prometheus(StubHttpServer stub, Duration timeout) {
         prometheuses.add(stub);
-        return prometheusAt(stub.url(), stub);
+        return prometheusAt(stub.url(), stub, timeout);
     }
 
     /** Ripple's health queries go to {@code url} from now on. */
     <T> T prometheusAt(String url, T handle) {
-        PrometheusMetricsSource source = PrometheusMetricsSource.at(url, prometheusTimeout, registry);
+        return prometheusAt(url, handle, prometheusTimeout);
+    }
+
+    private <T> T prometheusAt(String url, T handle, Duration timeout) {
+        PrometheusMetricsSource source = PrometheusMetricsSource.at(url, timeout, registry);
         sources.add(source);
         QuarkusMock.installMockForType(source, PrometheusMetricsSource.class);
         return handle;

@@ -52,10 +52,12 @@ class SickPrometheusTest extends OnASickWorld {
     @ParameterizedTest
     @EnumSource(Sickness.class)
     void noBakeEndsWithoutAConclusiveHealthyVerdictAndAResumeRecovers(Sickness sickness) {
-        // Given a Prometheus that answers ring 0's preflight healthily and then falls ill
+        // Given a Prometheus that answers ring 0's preflight healthily and then falls ill. A sickness that answers
+        // at once gets a generous timeout: a busy machine's pause must not turn its answer into "did not answer".
         AtomicInteger queries = new AtomicInteger();
+        Duration timeout = sickness == Sickness.SLOW ? prometheusTimeout : Duration.ofSeconds(10);
         StubHttpServer sick = prometheus(StubHttpServer.start().answer(request ->
-                queries.incrementAndGet() == 1 ? Answer.json(HEALTHY) : sickness.answer));
+                queries.incrementAndGet() == 1 ? Answer.json(HEALTHY) : sickness.answer), timeout);
         int id = start("gradual", 1);
         if (sickness == Sickness.DOWN) {
             // Down for good once the preflight has its answer: the port is closed, connections are refused.

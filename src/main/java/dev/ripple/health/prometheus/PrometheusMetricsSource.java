@@ -72,7 +72,8 @@ public class PrometheusMetricsSource implements MetricsSource {
             result = run(promql);
         } catch (RuntimeException e) {
             // A timeout of the wait itself, or a wait attempted on an event loop: still an answer, never an exception.
-            result = new QueryResult.Failed("querying Prometheus at " + url + " failed: " + Failures.describe(e));
+            result = Failures.isTimeout(e) ? noAnswer()
+                    : new QueryResult.Failed("querying Prometheus at " + url + " failed: " + Failures.describe(e));
         }
         record(result, System.nanoTime() - started);
         if (result instanceof QueryResult.Failed failed) {
@@ -99,12 +100,16 @@ public class PrometheusMetricsSource implements MetricsSource {
         }
         return client.query(promql, authorization)
                 .map(this::read)
-                .ifNoItem().after(timeout).recoverWithItem(() -> new QueryResult.Failed(
-                        "Prometheus at " + url + " did not answer within " + timeout.toMillis() + " ms"))
-                .onFailure().recoverWithItem(t -> new QueryResult.Failed(
+                .ifNoItem().after(timeout).recoverWithItem(this::noAnswer)
+                .onFailure().recoverWithItem(t -> Failures.isTimeout(t) ? noAnswer() : new QueryResult.Failed(
                         "Prometheus at " + url + " could not be reached: " + Failures.describe(t)))
                 // The Uni gives up at the timeout; the extra second only guards against a stuck callback.
                 .await().atMost(timeout.plusSeconds(1));
+    }
+
+    /** The HTTP client's read timeout, the Uni's and the wait's all say this: which fires first is up to the load. */
+    private QueryResult noAnswer() {
+        return new QueryResult.Failed("Prometheus at " + url + " did not answer within " + timeout.toMillis() + " ms");
     }
 
     private QueryResult read(Response response) {
