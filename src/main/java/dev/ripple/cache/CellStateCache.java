@@ -34,6 +34,8 @@ public class CellStateCache {
     private final AtomicLong contentClock = new AtomicLong();
     private final Map<String, Long> flagVersions = new ConcurrentHashMap<>();
     private final AtomicLong everyFlag = new AtomicLong();
+    /** Stamps a change to which flags a cell holds at all (one set or deleted), or to which cells there are. */
+    private final AtomicLong namesClock = new AtomicLong();
 
     public Optional<CellState> get(String cellId) {
         return Optional.ofNullable(states.get(cellId));
@@ -56,6 +58,15 @@ public class CellStateCache {
      */
     public long flagVersion(String name) {
         return Math.max(flagVersions.getOrDefault(name, 0L), everyFlag.get());
+    }
+
+    /**
+     * Moves when the names of the flags set on some cell may have changed: a flag set on a cell for the first time or
+     * deleted from one, cells read for the first time, restored or forgotten, a cell's staleness or error. A gate
+     * change of a flag that stays set does not move it.
+     */
+    public long namesVersion() {
+        return namesClock.get();
     }
 
     /** Moves when any flag's gates change on any cell, or any cell's staleness or error (not on re-reads). */
@@ -195,6 +206,7 @@ public class CellStateCache {
     /** Stamps only ever grow (two updates may stamp in either order), so a view never matches an older stamp. */
     private void stampEveryFlag() {
         everyFlag.accumulateAndGet(contentClock.incrementAndGet(), Math::max);
+        namesClock.incrementAndGet();
     }
 
     private void stampContent(CellState previous, CellState next, String onlyFlag) {
@@ -208,19 +220,28 @@ public class CellStateCache {
         }
         if (onlyFlag != null) {
             flagVersions.merge(onlyFlag, contentClock.incrementAndGet(), Math::max);
+            if (previous.flags().containsKey(onlyFlag) != next.flags().containsKey(onlyFlag)) {
+                namesClock.incrementAndGet();
+            }
             return;
         }
         long stamp = contentClock.incrementAndGet();
+        boolean[] names = new boolean[1];
         previous.flags().forEach((name, gates) -> {
             if (!gates.equals(next.flags().get(name))) {
                 flagVersions.merge(name, stamp, Math::max);
+                names[0] |= !next.flags().containsKey(name);
             }
         });
         next.flags().keySet().forEach(name -> {
             if (!previous.flags().containsKey(name)) {
                 flagVersions.merge(name, stamp, Math::max);
+                names[0] = true;
             }
         });
+        if (names[0]) {
+            namesClock.incrementAndGet();
+        }
     }
 
     /** Databases keep microseconds; keeping no more here makes a restored state equal to the one saved. */

@@ -8,13 +8,15 @@ import dev.ripple.topology.Topology;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * What a flag looks like across the fleet, ring by ring, from the cell state cache: per ring the value every cell
@@ -27,6 +29,8 @@ public class FleetFlags {
     public static final String UNSET = "unset";
 
     private final CellStateCache cache;
+    private final Map<String, Counted> counts = new ConcurrentHashMap<>();
+    private volatile Names names;
 
     FleetFlags(CellStateCache cache) {
         this.cache = cache;
@@ -58,35 +62,99 @@ public class FleetFlags {
     /**
      * Every flag defined in {@code rings/} or set on any cell, by name, each with its per-ring summary; with
      * {@code match}, only names containing it (any case).
+     * <p>
+     * A flag's counts are kept from one call to the next while {@link CellStateCache#flagVersion} and the topology
+     * stay as they were, and the names set on cells while {@link CellStateCache#namesVersion} does: during 100
+     * rollouts a dashboard's list recounts the few flags that changed since it last asked, not 100 flags on 1,000
+     * cells. Each version is read before what it covers, so a count that raced a write is recounted next time.
      */
     public List<FlagSummary> list(Topology topology, String match) {
         String needle = match == null ? null : match.toLowerCase(Locale.ROOT);
-        TreeMap<String, Map<Integer, Tally>> tallies = new TreeMap<>();
-        topology.flags().keySet().forEach(n -> tallies.put(n, new HashMap<>()));
-        Map<Integer, Integer> staleByRing = new HashMap<>();
-        for (Ring ring : topology.rings()) {
-            for (Cell cell : ring.cells()) {
-                CellState state = cache.getOrNeverRead(cell.id());
-                if (state.stale()) {
-                    staleByRing.merge(ring.id(), 1, Integer::sum);
-                }
-                state.flags().forEach((n, g) -> tallies.computeIfAbsent(n, k -> new HashMap<>())
-                        .computeIfAbsent(ring.id(), k -> new Tally()).add(g));
+        TreeSet<String> names = new TreeSet<>(topology.flags().keySet());
+        names.addAll(namesOnCells(topology));
+        CellState[][] states = null;
+        int[] staleByRing = new int[topology.rings().size()];
+        List<Ring> rings = topology.rings();
+        for (int r = 0; r < rings.size(); r++) {
+            for (Cell cell : rings.get(r).cells()) {
+                staleByRing[r] += cache.getOrNeverRead(cell.id()).stale() ? 1 : 0;
             }
         }
         List<FlagSummary> flags = new ArrayList<>();
-        tallies.forEach((n, byRing) -> {
-            if (needle != null && !n.contains(needle)) {
-                return;
+        for (String name : names) {
+            if (needle != null && !name.contains(needle)) {
+                continue;
             }
-            List<RingSummary> rings = new ArrayList<>();
-            for (Ring ring : topology.rings()) {
-                rings.add(byRing.getOrDefault(ring.id(), new Tally())
-                        .summary(ring, staleByRing.getOrDefault(ring.id(), 0)));
+            long version = cache.flagVersion(name);
+            Counted counted = counts.get(name);
+            if (counted == null || counted.flagVersion != version
+                    || !counted.topologyVersion.equals(topology.version())) {
+                if (states == null) {
+                    states = states(topology);
+                }
+                counted = count(topology, states, name, version);
+                counts.put(name, counted);
             }
-            flags.add(new FlagSummary(n, topology.flags().get(n), rings));
-        });
+            List<RingSummary> summaries = new ArrayList<>(rings.size());
+            for (int r = 0; r < rings.size(); r++) {
+                summaries.add(counted.byRing[r].summary(rings.get(r), staleByRing[r]));
+            }
+            flags.add(new FlagSummary(name, topology.flags().get(name), summaries));
+        }
+        if (counts.size() > 2 * names.size() + 1_000) {
+            counts.keySet().retainAll(names);
+        }
         return flags;
+    }
+
+    /** The names of the flags set on any cell of {@code topology}, recollected only when one may have come or gone. */
+    private Set<String> namesOnCells(Topology topology) {
+        Names known = names;
+        long version = cache.namesVersion();
+        if (known != null && known.namesVersion == version && known.topologyVersion.equals(topology.version())) {
+            return known.names;
+        }
+        Set<String> collected = new HashSet<>();
+        for (Cell cell : topology.cells()) {
+            collected.addAll(cache.getOrNeverRead(cell.id()).flags().keySet());
+        }
+        names = new Names(topology.version(), version, Set.copyOf(collected));
+        return collected;
+    }
+
+    private CellState[][] states(Topology topology) {
+        List<Ring> rings = topology.rings();
+        CellState[][] states = new CellState[rings.size()][];
+        for (int r = 0; r < rings.size(); r++) {
+            List<Cell> cells = rings.get(r).cells();
+            states[r] = new CellState[cells.size()];
+            for (int c = 0; c < cells.size(); c++) {
+                states[r][c] = cache.getOrNeverRead(cells.get(c).id());
+            }
+        }
+        return states;
+    }
+
+    private static Counted count(Topology topology, CellState[][] states, String name, long version) {
+        Tally[] byRing = new Tally[states.length];
+        for (int r = 0; r < states.length; r++) {
+            byRing[r] = new Tally();
+            for (CellState state : states[r]) {
+                Gates gates = state.flags().get(name);
+                if (gates != null) {
+                    byRing[r].add(gates);
+                }
+            }
+        }
+        return new Counted(topology.version(), version, byRing);
+    }
+
+    /** One flag's tallies per ring (in the topology's ring order), as of its {@code flagVersion}. */
+    private record Counted(String topologyVersion, long flagVersion, Tally[] byRing) {
+    }
+
+    /** The names of the flags set on cells, as of {@code namesVersion}. */
+    private record Names(String topologyVersion, long namesVersion, Set<String> names) {
     }
 
     /** How a flag's gates read in a summary: {@code on}, {@code 25% of actors}, ... or {@link #UNSET}. */
