@@ -15,6 +15,11 @@ def cpu_ms(pid):
     return (int(fields[11]) + int(fields[12])) * 1000.0 / TICK
 
 
+# Thread names (as /proc shows them, 15 characters at most) of G1's, Shenandoah's and ZGC's threads.
+GC_THREADS = ("GC Thread", "G1 ", "VM Thread", "Shenandoah", "ZDirector", "ZDriver", "ZWorker", "ZStat", "ZUnmapper",
+              "ZUncommitter")
+
+
 def thread_cpu_ms(pid):
     """CPU per thread of a JVM, each with its group: JIT compilers, GC, Vert.x event loops, the threads reading cell
     answers, rollout workers (the engine and its database calls), HTTP workers (the API), other.
@@ -29,7 +34,7 @@ def thread_cpu_ms(pid):
         name = text[text.index("(") + 1:text.rindex(")")]
         fields = text.rsplit(")", 1)[1].split()
         ms = (int(fields[11]) + int(fields[12])) * 1000.0 / TICK
-        group = ("jit" if "CompilerThre" in name else "gc" if name.startswith(("GC Thread", "G1 ", "VM Thread"))
+        group = ("jit" if "CompilerThre" in name else "gc" if name.startswith(GC_THREADS)
                  else "event-loop" if name.startswith("vert.x-eventloo")
                  else "cell-answers" if name.startswith("ripple-cell-an") else "engine" if name.startswith("ripple-rollout")
                  else "http-workers" if name.startswith("executor-thread") else "other")
@@ -52,11 +57,13 @@ def start_jstat(pid, out_path, every_ms=500):
 
 
 def jstat_peak_mb(path):
-    """The most heap in use (survivors + eden + old) in a `jstat -gc` log, MB."""
+    """The most heap in use (survivors + eden + old) in a `jstat -gc` log, MB. A collector without generations
+    (Shenandoah, ZGC) shows "-" for the young spaces and the whole heap as old."""
     lines = [line.split() for line in open(path) if line.strip()]
     head = lines[0]
     cols = [head.index(c) for c in ("S0U", "S1U", "EU", "OU")]
-    return max(sum(float(row[c]) for c in cols) for row in lines[1:] if row[0] != head[0] and len(row) == len(head)) / 1024
+    return max(sum(float(row[c]) for c in cols if row[c] != "-") for row in lines[1:]
+               if row[0] != head[0] and len(row) == len(head)) / 1024
 
 
 def heap_after_gc_mb(pid, metrics_url):
