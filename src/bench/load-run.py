@@ -200,7 +200,7 @@ class QueryLoad:
         self.clients = clients
         self.think = think_ms / 1000
         self.rng = rng
-        self.samples = []  # (wall time, endpoint, ms, status, bytes)
+        self.samples = []  # (wall time, ms, status, bytes)
         self.errors = []
         self.stop = threading.Event()
         self.threads = []
@@ -229,7 +229,7 @@ class QueryLoad:
                 conn.close()
                 conn = self.connect()
                 continue
-            self.samples.append((time.time(), "rollout", ms, status, size))
+            self.samples.append((time.time(), ms, status, size))
             self.stop.wait(self.think)
         conn.close()
 
@@ -245,23 +245,21 @@ class QueryLoad:
             t.join(70)
 
     def report(self, t0, t1):
-        out = {}
-        for endpoint in ("rollout",):
-            rows = [s for s in self.samples if s[1] == endpoint and t0 <= s[0] <= t1]
-            ms = [s[2] for s in rows]
-            # The worst 30-second window's p99 (at least 50 requests in it).
-            windows = {}
-            for s in rows:
-                windows.setdefault(int((s[0] - t0) // 30), []).append(s[2])
-            worst = max(((pct(v, 99), k) for k, v in windows.items() if len(v) >= 50), default=(float("nan"), None))
-            out[endpoint] = {
-                "requests": len(rows), "non_200": sum(1 for s in rows if s[3] != 200),
-                "p50_ms": round(pct(ms, 50), 2), "p90_ms": round(pct(ms, 90), 2), "p99_ms": round(pct(ms, 99), 2),
-                "max_ms": round(max(ms), 1) if ms else None,
-                "over_10ms": sum(1 for v in ms if v > 10),
-                "bytes_median": int(statistics.median([s[4] for s in rows])) if rows else None,
-                "worst_30s_p99_ms": round(worst[0], 2), "worst_30s_from_s": worst[1] * 30 if worst[1] is not None else None,
-            }
+        rows = [s for s in self.samples if t0 <= s[0] <= t1]
+        ms = [s[1] for s in rows]
+        # The worst 30-second window's p99 (at least 50 requests in it).
+        windows = {}
+        for s in rows:
+            windows.setdefault(int((s[0] - t0) // 30), []).append(s[1])
+        worst = max(((pct(v, 99), k) for k, v in windows.items() if len(v) >= 50), default=(float("nan"), None))
+        out = {"rollout": {
+            "requests": len(rows), "non_200": sum(1 for s in rows if s[2] != 200),
+            "p50_ms": round(pct(ms, 50), 2), "p90_ms": round(pct(ms, 90), 2), "p99_ms": round(pct(ms, 99), 2),
+            "max_ms": round(max(ms), 1) if ms else None,
+            "over_10ms": sum(1 for v in ms if v > 10),
+            "bytes_median": int(statistics.median([s[3] for s in rows])) if rows else None,
+            "worst_30s_p99_ms": round(worst[0], 2), "worst_30s_from_s": worst[1] * 30 if worst[1] is not None else None,
+        }}
         seconds = t1 - t0
         out["rate_per_s"] = round(out["rollout"]["requests"] / seconds, 1) if seconds else None
         out["errors"] = self.errors[:20]

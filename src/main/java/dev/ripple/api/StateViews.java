@@ -191,7 +191,8 @@ class StateViews {
                 f.definition() == null ? null : f.definition().owner(),
                 f.rings().stream().map(StateViews::summary).toList())).toList();
         byte[] body = write(new FlagListView(matching.size(), flags, nextAfter));
-        Rendered rendered = new Rendered(version, content, t.version(), body, etag(Sha256.start().add(t.version()).add(body)));
+        Rendered rendered = new Rendered(version, content, t.version(), body,
+                etag(Sha256.start().add(t.version()).add(body)));
         if (firstPageOfAll(match, after, limit)) {
             listMemo = rendered;
         }

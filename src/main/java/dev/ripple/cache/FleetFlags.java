@@ -66,33 +66,34 @@ public class FleetFlags {
      * A flag's counts are kept from one call to the next while {@link CellStateCache#flagVersion} and the topology
      * stay as they were, and the names set on cells while {@link CellStateCache#namesVersion} does: during 100
      * rollouts a dashboard's list recounts the few flags that changed since it last asked, not 100 flags on 1,000
-     * cells. Each version is read before what it covers, so a count that raced a write is recounted next time.
+     * cells. Each version is read before the states it covers, so a count that raced a write is recounted next time.
      */
     public List<FlagSummary> list(Topology topology, String match) {
         String needle = match == null ? null : match.toLowerCase(Locale.ROOT);
         TreeSet<String> names = new TreeSet<>(topology.flags().keySet());
         names.addAll(namesOnCells(topology));
-        CellState[][] states = null;
-        int[] staleByRing = new int[topology.rings().size()];
+        List<String> listed = names.stream().filter(n -> needle == null || n.contains(needle)).toList();
+        // Every version before any state: a write that lands in between is either counted here or moves its flag's
+        // version past the one kept with the count (the cache stamps after it writes).
+        long[] versions = new long[listed.size()];
+        for (int i = 0; i < listed.size(); i++) {
+            versions[i] = cache.flagVersion(listed.get(i));
+        }
         List<Ring> rings = topology.rings();
+        CellState[][] states = states(topology);
+        int[] staleByRing = new int[rings.size()];
         for (int r = 0; r < rings.size(); r++) {
-            for (Cell cell : rings.get(r).cells()) {
-                staleByRing[r] += cache.getOrNeverRead(cell.id()).stale() ? 1 : 0;
+            for (CellState state : states[r]) {
+                staleByRing[r] += state.stale() ? 1 : 0;
             }
         }
-        List<FlagSummary> flags = new ArrayList<>();
-        for (String name : names) {
-            if (needle != null && !name.contains(needle)) {
-                continue;
-            }
-            long version = cache.flagVersion(name);
+        List<FlagSummary> flags = new ArrayList<>(listed.size());
+        for (int i = 0; i < listed.size(); i++) {
+            String name = listed.get(i);
             Counted counted = counts.get(name);
-            if (counted == null || counted.flagVersion != version
+            if (counted == null || counted.flagVersion != versions[i]
                     || !counted.topologyVersion.equals(topology.version())) {
-                if (states == null) {
-                    states = states(topology);
-                }
-                counted = count(topology, states, name, version);
+                counted = count(topology, states, name, versions[i]);
                 counts.put(name, counted);
             }
             List<RingSummary> summaries = new ArrayList<>(rings.size());
@@ -119,9 +120,10 @@ public class FleetFlags {
             collected.addAll(cache.getOrNeverRead(cell.id()).flags().keySet());
         }
         names = new Names(topology.version(), version, Set.copyOf(collected));
-        return collected;
+        return names.names;
     }
 
+    /** Every cell's state, ring by ring in the topology's order: one lookup per cell for the whole list. */
     private CellState[][] states(Topology topology) {
         List<Ring> rings = topology.rings();
         CellState[][] states = new CellState[rings.size()][];
@@ -189,7 +191,7 @@ public class FleetFlags {
 
     /** Counts the values one flag holds across a ring's cells; cells never counted are "unset". */
     private static final class Tally {
-        /** By gates first (a lookup), described once per distinct value at the end: the list counts 100,000 cells. */
+        /** By gates first (a lookup), described once per distinct value when summarised. */
         private final Map<Gates, Integer> byGates = new LinkedHashMap<>();
         private int cells;
 

@@ -24,13 +24,8 @@ public final class Failures {
      * depends on how busy the machine is, so callers name all of them the same way.
      */
     public static boolean isTimeout(Throwable t) {
-        for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
-            if (c instanceof java.util.concurrent.TimeoutException
-                    || c instanceof io.smallrye.mutiny.TimeoutException) {
-                return true;
-            }
-        }
-        return false;
+        return anyCause(t, c -> c instanceof java.util.concurrent.TimeoutException
+                || c instanceof io.smallrye.mutiny.TimeoutException);
     }
 
     /**
@@ -39,9 +34,14 @@ public final class Failures {
      * ("Sorry, acquisition timeout!", "Acquisition timeout while waiting for new connection").
      */
     public static boolean noDatabaseConnection(Throwable t) {
+        return anyCause(t, c -> c instanceof java.sql.SQLException && c.getMessage() != null
+                && c.getMessage().toLowerCase(java.util.Locale.ROOT).contains("acquisition timeout"));
+    }
+
+    /** Whether {@code t} or any of its causes is one {@code test} accepts. */
+    private static boolean anyCause(Throwable t, java.util.function.Predicate<Throwable> test) {
         for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
-            if (c instanceof java.sql.SQLException && c.getMessage() != null
-                    && c.getMessage().toLowerCase(java.util.Locale.ROOT).contains("acquisition timeout")) {
+            if (test.test(c)) {
                 return true;
             }
         }

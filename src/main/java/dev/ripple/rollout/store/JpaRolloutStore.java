@@ -416,11 +416,6 @@ public class JpaRolloutStore implements RolloutStore, DesiredGates {
         RolloutCellRecord row = new RolloutCellRecord();
         row.rolloutId = rolloutId;
         row.cellId = c.cellId();
-        fill(row, c);
-        return row;
-    }
-
-    private void fill(RolloutCellRecord row, CellProgress c) {
         row.ring = c.ring();
         row.status = c.status().name();
         row.snapshotTaken = c.snapshotTaken();
@@ -429,6 +424,7 @@ public class JpaRolloutStore implements RolloutStore, DesiredGates {
         row.error = truncate(c.error(), 4000);
         row.attempts = c.attempts();
         row.updatedAt = micros(c.updatedAt());
+        return row;
     }
 
     /**
@@ -440,8 +436,9 @@ public class JpaRolloutStore implements RolloutStore, DesiredGates {
             return;
         }
         em.unwrap(org.hibernate.Session.class).doWork(connection -> {
-            try (java.sql.PreparedStatement insert = connection.prepareStatement("INSERT INTO rollout_event "
-                    + "(rollout_id, at, type, ring, cell, actor, message, detail_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
+            String sql = "INSERT INTO rollout_event (rollout_id, at, type, ring, cell, actor, message, detail_json)"
+                    + " VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
+            try (java.sql.PreparedStatement insert = connection.prepareStatement(sql)) {
                 for (TimelineEvent e : events) {
                     insert.setLong(1, e.rolloutId());
                     setInstant(insert, 2, micros(e.at()));
