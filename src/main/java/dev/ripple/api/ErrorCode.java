@@ -40,6 +40,7 @@ public enum ErrorCode {
     CHATOPS_NOT_CONFIGURED(503, "ChatOps not configured"),
     NOT_READY(503, "Not ready"),
     DATABASE_BUSY(503, "Database busy"),
+    TOO_MANY_STARTS(503, "Too many rollouts starting"),
     INTERNAL_ERROR(500, "Internal error");
 
     private final int status;

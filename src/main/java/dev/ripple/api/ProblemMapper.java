@@ -6,6 +6,7 @@ import dev.ripple.auth.AccessDenied;
 import dev.ripple.auth.AnonymousReaders;
 import dev.ripple.auth.CurrentPrincipal;
 import dev.ripple.auth.RateLimitExceeded;
+import dev.ripple.rollout.TooManyStarts;
 import dev.ripple.auth.TokenRefused;
 import dev.ripple.incidents.IncidentRefusedException;
 import dev.ripple.platform.Failures;
@@ -87,6 +88,14 @@ public class ProblemMapper {
     public Response denied(AccessDenied e, UriInfo uri) {
         Log.debugf("forbidden %s: %s", uri.getPath(), e.getMessage());
         return problem(ErrorCode.FORBIDDEN, e.getMessage(), uri, Map.of("neededRole", e.needed().id()));
+    }
+
+    @ServerExceptionMapper
+    public Response tooManyStarts(TooManyStarts e, UriInfo uri) {
+        Log.warnf("%s: %s", uri.getPath(), e.getMessage());
+        Response problem = problem(ErrorCode.TOO_MANY_STARTS, e.getMessage(), uri,
+                Map.of("retryAfterSeconds", TooManyStarts.RETRY_AFTER_SECONDS));
+        return Response.fromResponse(problem).header("Retry-After", TooManyStarts.RETRY_AFTER_SECONDS).build();
     }
 
     @ServerExceptionMapper

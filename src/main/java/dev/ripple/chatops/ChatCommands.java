@@ -14,6 +14,7 @@ import dev.ripple.incidents.Incident;
 import dev.ripple.incidents.IncidentRefusedException;
 import dev.ripple.incidents.IncidentService;
 import dev.ripple.rollout.FlagBusyException;
+import dev.ripple.rollout.TooManyStarts;
 import dev.ripple.rollout.IdempotencyKeyReuse;
 import dev.ripple.rollout.Mode;
 import dev.ripple.rollout.OperationRefused;
@@ -200,6 +201,10 @@ public class ChatCommands {
             String code = r.code().equals("unknown-cell") || r.code().equals("bad-request") ? "bad-parameter"
                     : r.code();
             return new Refusal(code, 400, "Refused: " + r.getMessage(), Map.of());
+        }
+        if (e instanceof TooManyStarts t) {
+            return new Refusal("too-many-starts", 503, "Not now: " + t.getMessage(), Map.of("retryAfterSeconds",
+                    TooManyStarts.RETRY_AFTER_SECONDS));
         }
         if (e instanceof FlagBusyException b) {
             return new Refusal("rollout-active", 409, "Refused: " + b.getMessage() + " (`rollout status "

@@ -28,9 +28,10 @@ public class RolloutService {
     private final CellStateCache cache;
     private final Notifier notifier;
     private final Clock clock;
+    private final StartGate gate;
 
     RolloutService(RolloutStore store, RolloutEngine engine, RolloutDriver driver, TopologyService topology,
-                   CellStateCache cache, Notifier notifier, Clock clock) {
+                   CellStateCache cache, Notifier notifier, Clock clock, StartGate gate) {
         this.store = store;
         this.engine = engine;
         this.driver = driver;
@@ -38,6 +39,7 @@ public class RolloutService {
         this.cache = cache;
         this.notifier = notifier;
         this.clock = clock;
+        this.gate = gate;
     }
 
     /** The plan of a request, each cell's current gates and what they will become; nothing is started. */
@@ -70,11 +72,12 @@ public class RolloutService {
      * @throws RolloutRejected     the request is invalid; nothing started
      * @throws FlagBusyException   the flag has an active rollout
      * @throws IdempotencyKeyReuse the key came with a different request
+     * @throws TooManyStarts       no turn to create it came within {@code ripple.rollouts.start-wait}; nothing started
      */
     public RolloutStore.Created start(RolloutRequest request) {
         validate(request);
         List<PlannedRing> plan = Planner.plan(topology.current(), request);
-        RolloutStore.Created created = store.create(request, hash(request), plan, clock.instant());
+        RolloutStore.Created created = gate.admit(() -> store.create(request, hash(request), plan, clock.instant()));
         if (!created.existing()) {
             Rollout r = created.rollout();
             notifier.publish(engine.note(r, RolloutNotification.Event.STARTED, null, request.initiator()

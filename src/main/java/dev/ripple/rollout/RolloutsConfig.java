@@ -31,4 +31,16 @@ public interface RolloutsConfig {
     /** Rollouts one instance steps at the same time. */
     @WithDefault("8")
     int workers();
+
+    /**
+     * Rollouts one instance creates at the same time; more requests wait their turn. Creating one writes a row per
+     * cell: a burst of requests (a bot starting a hundred rollouts) each doing that at once would take every core,
+     * and the query API with them.
+     */
+    @WithDefault("4")
+    int concurrentStarts();
+
+    /** How long a request to start a rollout waits for its turn before it is answered 503 busy. */
+    @WithDefault("30s")
+    Duration startWait();
 }

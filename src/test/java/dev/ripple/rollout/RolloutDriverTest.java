@@ -109,6 +109,16 @@ class RolloutDriverTest {
             public int workers() {
                 return 1;
             }
+
+            @Override
+            public int concurrentStarts() {
+                return 2;
+            }
+
+            @Override
+            public Duration startWait() {
+                return Duration.ofSeconds(30);
+            }
         }, f.clock);
         d.onStart(null);
         return d;
