@@ -24,6 +24,8 @@ public class CellAnswerThreads implements Executor {
         this.pool = Executors.newFixedThreadPool(threads, task -> {
             Thread t = new Thread(task, "ripple-cell-answers-" + n.incrementAndGet());
             t.setDaemon(true);
+            // Behind the query API when the cores are busy (with -XX:ThreadPriorityPolicy=1; docs/operations.md).
+            t.setPriority(Thread.MIN_PRIORITY);
             return t;
         });
     }

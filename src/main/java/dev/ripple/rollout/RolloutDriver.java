@@ -50,6 +50,8 @@ public class RolloutDriver {
         workers = new ThreadPoolExecutor(size, size, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(), r -> {
             Thread t = new Thread(r, "ripple-rollout-" + n.incrementAndGet());
             t.setDaemon(true);
+            // Behind the query API when the cores are busy (with -XX:ThreadPriorityPolicy=1; docs/operations.md).
+            t.setPriority(Thread.MIN_PRIORITY);
             return t;
         });
         Log.infof("Rollout engine %s started; unfinished rollouts resume from where they were", owner);
