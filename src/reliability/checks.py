@@ -143,7 +143,8 @@ def check_timeline(verdict, view, events, landed_ops, sent_op_tokens):
     first: one `ring-restore` per ring before its `cell-restored`, one cell-restored per touched cell, and
     `rolled-back` after all of them; T6 the end state's event is there exactly once and nothing follows it but the
     cell facts of a step that was in flight when an operator ended the rollout; T7 every operator action the harness saw land is there exactly once, and none it did not send;
-    T8 at most one snapshot that read cells per ring (gradual) or per rollout (immediate)."""
+    T8 at most one snapshot that read cells per ring (an immediate rollout reads the next ring's while it writes one;
+    rollouts started before that read every ring in one snapshot, with no ring)."""
     ids = [e["id"] for e in events]
     if any(b <= a for a, b in zip(ids, ids[1:])):
         verdict.fail(f"T1 event ids do not strictly increase: {ids}")

@@ -74,8 +74,10 @@ class GateChangeRecorder implements GateChangeJournal {
         if (cellFacts.isEmpty()) {
             return;
         }
-        // The failures of a snapshot step are reads that failed: nothing was written.
-        boolean snapshotStep = facts.stream().anyMatch(f -> f.type().equals("snapshot"));
+        // A cell of a ring read for its snapshot in this step that failed: its read failed, nothing was written. (An
+        // immediate rollout's apply step also reads the next ring's snapshot: the failures of its own ring are writes.)
+        java.util.Set<Integer> snapshotRings = facts.stream().filter(f -> f.type().equals("snapshot"))
+                .map(TimelineEvent::ring).collect(java.util.stream.Collectors.toSet());
         em.createNativeQuery("SELECT id FROM rollout WHERE id = :id FOR UPDATE").setParameter("id", rollout.id())
                 .getResultList();
         Map<String, AuditEntryRecord> last = lastChanges(rollout.id(),
@@ -93,7 +95,7 @@ class GateChangeRecorder implements GateChangeJournal {
             if (failed) {
                 ring.failed.add(cell.cellId() + ": " + cell.error());
             }
-            Optional<State> written = after(cell, failed, restore, snapshotStep);
+            Optional<State> written = after(cell, failed, restore, snapshotRings.contains(cell.ring()));
             if (written.isEmpty()) {
                 continue;
             }
@@ -125,11 +127,11 @@ class GateChangeRecorder implements GateChangeJournal {
     }
 
     /** What the cell holds after the fact, or empty when nothing was written to it. */
-    private static Optional<State> after(CellProgress cell, boolean failed, boolean restore, boolean snapshotStep) {
+    private static Optional<State> after(CellProgress cell, boolean failed, boolean restore, boolean snapshotRead) {
         if (!failed) {
             return Optional.of(State.known(cell.after()));
         }
-        if (restore ? !cell.snapshotTaken() : snapshotStep) {
+        if (restore ? !cell.snapshotTaken() : snapshotRead) {
             return Optional.empty();
         }
         String error = cell.error() == null ? "" : cell.error();

@@ -49,7 +49,18 @@ class GatewayCellOps implements CellOps {
 
     @Override
     public Map<String, CellResult<Optional<Gates>>> apply(List<String> cellIds, String flag, FlagChange change) {
-        return run(cellIds, cell -> write(cell, flag, change).flatMap(written -> written.isOk()
+        return applying(cellIds, flag, change).await().atMost(GUARD);
+    }
+
+    @Override
+    public Both applyWhileReading(List<String> applyIds, List<String> readIds, String flag, FlagChange change) {
+        return Uni.combine().all().unis(applying(applyIds, flag, change), fanOut(readIds, cell -> readBack(cell, flag)))
+                .asTuple().map(both -> new Both(both.getItem1(), both.getItem2())).await().atMost(GUARD);
+    }
+
+    private Uni<Map<String, CellResult<Optional<Gates>>>> applying(List<String> cellIds, String flag,
+                                                                   FlagChange change) {
+        return fanOut(cellIds, cell -> write(cell, flag, change).flatMap(written -> written.isOk()
                 ? readBack(cell, flag).map(GatewayCellOps::afterAcceptedWrite)
                 : Uni.createFrom().item(written.map(x -> Optional.<Gates>empty()))));
     }
@@ -128,6 +139,11 @@ class GatewayCellOps implements CellOps {
 
     private Map<String, CellResult<Optional<Gates>>> run(List<String> cellIds,
                                                           Function<Cell, Uni<CellResult<Optional<Gates>>>> call) {
+        return fanOut(cellIds, call).await().atMost(GUARD);
+    }
+
+    private Uni<Map<String, CellResult<Optional<Gates>>>> fanOut(
+            List<String> cellIds, Function<Cell, Uni<CellResult<Optional<Gates>>>> call) {
         Map<String, CellResult<Optional<Gates>>> out = new LinkedHashMap<>();
         List<Cell> cells = new ArrayList<>();
         for (String id : cellIds) {
@@ -138,7 +154,9 @@ class GatewayCellOps implements CellOps {
                 out.put(id, CellResult.failed(CellError.Kind.INVALID, "cell '" + id + "' is no longer in rings/"));
             }
         }
-        out.putAll(gateway.forEach(cells, call).await().atMost(GUARD));
-        return out;
+        return gateway.forEach(cells, call).map(answers -> {
+            out.putAll(answers);
+            return out;
+        });
     }
 }

@@ -146,17 +146,31 @@ public final class RolloutEngine {
 
     private void snapshot(Rollout r, PlannedRing ring, Instant now, List<RolloutNotification> notes) {
         boolean gradual = r.request().mode() == Mode.GRADUAL;
-        // Immediate rollouts read every ring at once: no pauses between rings means nothing changes in between.
-        List<String> targets = (gradual ? List.of(ring) : r.plan().subList(r.ringIndex(), r.plan().size())).stream()
-                .flatMap(p -> p.cells().stream())
-                .filter(c -> !r.cell(c).snapshotTaken())
-                .toList();
+        List<String> targets = ring.cells().stream().filter(c -> !r.cell(c).snapshotTaken()).toList();
         if (targets.isEmpty()) {
             // Repeated after its reads were stored but not its state change (a crash, a lost race): nothing to read.
             startApply(r, ring, now);
             return;
         }
-        Map<String, CellResult<Optional<Gates>>> read = cells.read(targets, r.request().flag());
+        List<String> failures = snapshotted(r, ring, cells.read(targets, r.request().flag()), now);
+        if (gradual && !failures.isEmpty()) {
+            failures.forEach(f -> r.event(now, "cell-failed", ring.ring(), f.substring(0, f.indexOf(':')), ENGINE,
+                    f, Map.of()));
+            notes.add(note(r, RolloutNotification.Event.CELL_FAILED, ring.ring(), failures.get(0), now, failures));
+            halt(r, now, "ring " + ring.ring() + ": " + failures.get(0), notes);
+            return;
+        }
+        // An immediate rollout applies to a cell it could not read: mitigation matters more than a rollback point.
+        startApply(r, ring, now);
+    }
+
+    /**
+     * Stores the snapshots read of a ring's cells and says so in the timeline; answers the cells that could not be
+     * read. A gradual rollout fails those (it halts); an immediate one writes to them anyway, without a rollback point.
+     */
+    private List<String> snapshotted(Rollout r, PlannedRing ring, Map<String, CellResult<Optional<Gates>>> read,
+                                     Instant now) {
+        boolean gradual = r.request().mode() == Mode.GRADUAL;
         List<String> failures = new ArrayList<>();
         read.forEach((cellId, result) -> {
             CellProgress progress = r.cell(cellId);
@@ -170,18 +184,10 @@ public final class RolloutEngine {
                 }
             }
         });
-        r.event(now, "snapshot", gradual ? ring.ring() : null, null, ENGINE,
-                "read " + (targets.size() - failures.size()) + " of " + targets.size() + " cells before the change",
+        r.event(now, "snapshot", ring.ring(), null, ENGINE,
+                "read " + (read.size() - failures.size()) + " of " + read.size() + " cells before the change",
                 Map.of("failures", failures));
-        if (gradual && !failures.isEmpty()) {
-            failures.forEach(f -> r.event(now, "cell-failed", ring.ring(), f.substring(0, f.indexOf(':')), ENGINE,
-                    f, Map.of()));
-            notes.add(note(r, RolloutNotification.Event.CELL_FAILED, ring.ring(), failures.get(0), now, failures));
-            halt(r, now, "ring " + ring.ring() + ": " + failures.get(0), notes);
-            return;
-        }
-        // An immediate rollout applies to a cell it could not read: mitigation matters more than a rollback point.
-        startApply(r, ring, now);
+        return failures;
     }
 
     /**
@@ -209,9 +215,17 @@ public final class RolloutEngine {
         List<String> targets = ring.cells().stream()
                 .filter(c -> r.cell(c).status() != CellStatus.APPLIED)
                 .toList();
+        // An immediate rollout reads the next ring's snapshot while it writes this one: no pause between rings, so
+        // nothing comes between that read and the next ring's write but this ring's calls. Stored in this step's
+        // save, before the next ring is written. A cell it could not read is not asked again.
+        Optional<PlannedRing> next = gradual || r.ringIndex() + 1 >= r.plan().size() ? Optional.empty()
+                : Optional.of(r.plan().get(r.ringIndex() + 1));
+        List<String> nextReads = next.map(n -> n.cells().stream()
+                .filter(c -> !r.cell(c).snapshotTaken() && r.cell(c).status() == CellStatus.PENDING).toList())
+                .orElse(List.of());
         long started = System.nanoTime();
-        Map<String, CellResult<Optional<Gates>>> results = cells.apply(targets, r.request().flag(),
-                r.request().change());
+        CellOps.Both both = cells.applyWhileReading(targets, nextReads, r.request().flag(), r.request().change());
+        Map<String, CellResult<Optional<Gates>>> results = both.applied();
         metrics.ringApplied(r, ring.ring(), Duration.ofNanos(System.nanoTime() - started));
         List<String> failures = new ArrayList<>();
         results.forEach((cellId, result) -> {
@@ -235,6 +249,9 @@ public final class RolloutEngine {
         });
         if (!failures.isEmpty()) {
             notes.add(note(r, RolloutNotification.Event.CELL_FAILED, ring.ring(), failures.get(0), now, failures));
+        }
+        if (!nextReads.isEmpty()) {
+            snapshotted(r, next.get(), both.read(), now);
         }
         if (gradual) {
             if (!failures.isEmpty()) {
@@ -305,8 +322,8 @@ public final class RolloutEngine {
         r.event(now, "ring-started", next.ring(), null, ENGINE, "ring " + next.ring() + " (" + next.name() + "): "
                 + next.cells().size() + " cells", Map.of());
         if (r.request().mode() == Mode.IMMEDIATE) {
-            // Its one snapshot step asked every ring's cells; one it could not read is not asked again (every
-            // attempt at a dead cell costs the retries' timeouts, and mitigation comes before a rollback point).
+            // The previous ring's apply read this ring's snapshot; a cell it could not read is not asked again
+            // (every attempt at a dead cell costs the retries' timeouts, and mitigation comes before a rollback point).
             startApply(r, next, now);
             return;
         }

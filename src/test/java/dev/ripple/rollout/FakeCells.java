@@ -22,6 +22,12 @@ final class FakeCells implements CellOps {
     final List<String> writes = new ArrayList<>();
     /** Every cell a read (a snapshot) asked, in order. */
     final List<String> reads = new ArrayList<>();
+    /** Each applyWhileReading: the cells written and, in the same round, the cells read. */
+    final List<Round> rounds = new ArrayList<>();
+
+    record Round(List<String> applied, List<String> read) {
+    }
+
     /** Cells whose reads fail while writes still land (the read-back after a write is the write's own answer). */
     final Set<String> unreadable = new HashSet<>();
     /** Cells whose writes land but whose read-back after a write fails: the answer is lost, not the change. */
@@ -49,6 +55,18 @@ final class FakeCells implements CellOps {
     @Override
     public Map<String, CellResult<Optional<Gates>>> read(List<String> cellIds, String flag) {
         whileAnswering.run();
+        return readNow(cellIds, flag);
+    }
+
+    /** Both in one round, as the gateway does them: the time of one fan-out passes. */
+    @Override
+    public Both applyWhileReading(List<String> applyIds, List<String> readIds, String flag, FlagChange change) {
+        whileAnswering.run();
+        rounds.add(new Round(List.copyOf(applyIds), List.copyOf(readIds)));
+        return new Both(applyNow(applyIds, flag, change), readNow(readIds, flag));
+    }
+
+    private Map<String, CellResult<Optional<Gates>>> readNow(List<String> cellIds, String flag) {
         reads.addAll(cellIds);
         Map<String, CellResult<Optional<Gates>>> out = new LinkedHashMap<>();
         cellIds.forEach(c -> out.put(c, failing.contains(c) || unreadable.contains(c) ? down()
@@ -59,6 +77,10 @@ final class FakeCells implements CellOps {
     @Override
     public Map<String, CellResult<Optional<Gates>>> apply(List<String> cellIds, String flag, FlagChange change) {
         whileAnswering.run();
+        return applyNow(cellIds, flag, change);
+    }
+
+    private Map<String, CellResult<Optional<Gates>>> applyNow(List<String> cellIds, String flag, FlagChange change) {
         Map<String, CellResult<Optional<Gates>>> out = new LinkedHashMap<>();
         for (String c : cellIds) {
             if (failing.contains(c)) {

@@ -122,9 +122,37 @@ class ImmediateRolloutTest {
         assertThat(f.rollout(id).state()).isEqualTo(RolloutState.COMPLETED);
         assertThat(f.gates("c2-1")).contains(ON);
         assertThat(f.rollout(id).cell("c2-1").snapshotTaken()).isFalse();
-        assertThat(f.events(id, "snapshot")).singleElement().satisfies(e -> assertThat(e.detail().get("failures"))
-                .asList().containsExactly("c2-1: could not read it before the change: unreachable: connection refused"));
-        assertThat(f.cells.reads).as("asked once, with every ring, not again when its ring starts")
+        assertThat(f.events(id, "snapshot")).filteredOn(e -> e.ring() == 2).singleElement()
+                .satisfies(e -> assertThat(e.detail().get("failures")).asList().containsExactly(
+                        "c2-1: could not read it before the change: unreachable: connection refused"));
+        assertThat(f.cells.reads).as("asked once, while ring 1 was written, not again when its ring starts")
                 .filteredOn("c2-1"::equals).hasSize(1);
+    }
+
+    @Test
+    void eachRingIsReadForItsSnapshotWhileThePreviousRingIsWritten() {
+        // Given
+        f.cells.set("c2-2", EngineFixture.FLAG, ON);
+        long id = f.start(request(on(), 3, Mode.IMMEDIATE));
+
+        // When
+        f.stepNow(id);
+
+        // Then: one round reads ring 0 alone; each later round writes a ring and reads the next
+        assertThat(f.cells.reads.subList(0, 1)).containsExactly("c0-1");
+        assertThat(f.cells.rounds).containsExactly(
+                new FakeCells.Round(List.of("c0-1"), List.of("c1-1", "c1-2")),
+                new FakeCells.Round(List.of("c1-1", "c1-2"), List.of("c2-1", "c2-2", "c2-3")),
+                new FakeCells.Round(List.of("c2-1", "c2-2", "c2-3"), List.of("c3-1", "c3-2", "c3-3", "c3-4")),
+                new FakeCells.Round(List.of("c3-1", "c3-2", "c3-3", "c3-4"), List.of()));
+        // And every cell's rollback point is what it held before its own ring was written
+        Rollout r = f.rollout(id);
+        assertThat(ALL_CELLS).allSatisfy(c -> assertThat(r.cell(c).snapshotTaken()).as(c).isTrue());
+        assertThat(r.cell("c2-2").snapshot()).contains(ON);
+        assertThat(r.cell("c3-1").snapshot()).isEmpty();
+        // And the timeline has one snapshot per ring, each before its ring is written
+        assertThat(f.events(id, "snapshot")).extracting(TimelineEvent::ring).containsExactly(0, 1, 2, 3);
+        assertThat(f.eventTypes(id)).containsSubsequence("snapshot", "ring-apply", "cell-changed", "snapshot",
+                "ring-done", "ring-started", "ring-apply");
     }
 }
