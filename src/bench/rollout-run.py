@@ -113,12 +113,13 @@ end = wall0 + wall_ms / 1000
 for i, s in enumerate(steps):
     nxt = steps[i + 1]["at"] if i + 1 < len(steps) else end
     s["ms"] = round((nxt - s["at"]) * 1000, 1)
+    # An immediate rollout's apply step also reads the next ring's snapshot: it is labelled by the ring it wrote.
+    applied = sorted({str(e["ring"]) for e in full["timeline"]
+                      if instant(e["at"]) == s["at"] and e["type"] in ("cell-changed", "cell-failed")})
     s["label"] = ("create" if "created" in s["types"] else "completed" if s["types"] == ["completed"]
                   else "preflight" if "check" in s["types"]
-                  else "snapshot" if "snapshot" in s["types"]
-                  else "apply ring " + ",".join(sorted({str(e["ring"]) for e in full["timeline"]
-                                                        if instant(e["at"]) == s["at"]
-                                                        and e["type"] in ("cell-changed", "cell-failed")})))
+                  else "apply ring " + ",".join(applied) if applied
+                  else "snapshot" if "snapshot" in s["types"] else "other")
     s["from_post_ms"] = round((s["at"] - wall0) * 1000, 1)
     del s["at"]
 result = {

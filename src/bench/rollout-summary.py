@@ -16,8 +16,11 @@ limit = len(sizes) * 2 * latency  # every cell of a ring at once, rings one afte
 
 
 def floor(conc, ring_sizes):
-    """Ripple's own floor at a given fan-out: the snapshot (every cell read once) + per ring a write and a read-back."""
-    snap = math.ceil(sum(ring_sizes) / conc) * latency
+    """Ripple's own floor at a given fan-out: the snapshot (every cell read once) + per ring a write and a read-back.
+    Ring k+1 is read while ring k is written: with a place for every cell only ring 0's read adds a round; with fewer
+    places those reads take places the writes would have had, as if read before."""
+    first = ring_sizes[0] if conc >= sum(ring_sizes) else sum(ring_sizes)
+    snap = math.ceil(first / conc) * latency
     return snap, sum(math.ceil(n / conc) * 2 * latency for n in ring_sizes)
 
 
