@@ -8,7 +8,7 @@ public class TooManyStarts extends RuntimeException {
 
     public TooManyStarts(int concurrent, Duration waited) {
         super("this instance is creating " + concurrent + " rollouts at once and the request waited "
-                + waited.toSeconds() + " s for its turn; nothing was started, try again in " + RETRY_AFTER_SECONDS
-                + " s");
+                + (waited.toMillis() < 1000 ? waited.toMillis() + " ms" : waited.toSeconds() + " s")
+                + " for its turn; nothing was started, try again in " + RETRY_AFTER_SECONDS + " s");
     }
 }

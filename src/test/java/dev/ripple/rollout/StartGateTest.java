@@ -48,8 +48,8 @@ class StartGateTest {
         TooManyStarts refused = catchThrowableOfType(TooManyStarts.class, () -> gate.admit(() -> ran.getAndSet(true)));
 
         // Then it is told why and when to come back, and its work did not run
-        assertThat(refused).hasMessage("this instance is creating 2 rollouts at once and the request waited 0 s for "
-                + "its turn; nothing was started, try again in 1 s");
+        assertThat(refused).hasMessage("this instance is creating 2 rollouts at once and the request waited 200 ms "
+                + "for its turn; nothing was started, try again in 1 s");
         assertThat(ran).isFalse();
 
         // And once a turn is free, the next one runs
