@@ -93,17 +93,13 @@ public class ProblemMapper {
     @ServerExceptionMapper
     public Response tooManyStarts(TooManyStarts e, UriInfo uri) {
         Log.warnf("%s: %s", uri.getPath(), e.getMessage());
-        Response problem = problem(ErrorCode.TOO_MANY_STARTS, e.getMessage(), uri,
-                Map.of("retryAfterSeconds", TooManyStarts.RETRY_AFTER_SECONDS));
-        return Response.fromResponse(problem).header("Retry-After", TooManyStarts.RETRY_AFTER_SECONDS).build();
+        return retryLater(ErrorCode.TOO_MANY_STARTS, e.getMessage(), uri, TooManyStarts.RETRY_AFTER_SECONDS);
     }
 
     @ServerExceptionMapper
     public Response rateLimited(RateLimitExceeded e, UriInfo uri) {
         Log.debugf("rate limited %s: %s", uri.getPath(), e.getMessage());
-        Response problem = problem(ErrorCode.RATE_LIMITED, e.getMessage(), uri,
-                Map.of("retryAfterSeconds", e.retryAfterSeconds()));
-        return Response.fromResponse(problem).header("Retry-After", e.retryAfterSeconds()).build();
+        return retryLater(ErrorCode.RATE_LIMITED, e.getMessage(), uri, e.retryAfterSeconds());
     }
 
     @ServerExceptionMapper
@@ -217,13 +213,18 @@ public class ProblemMapper {
         if (Failures.noDatabaseConnection(e)) {
             // Overload, not a bug: every database connection stayed busy for the pool's acquisition timeout.
             Log.warnf("No database connection for %s in time: %s", uri.getPath(), Failures.describe(e));
-            Response problem = problem(ErrorCode.DATABASE_BUSY, "every database connection is in use; try again in "
-                    + DATABASE_BUSY_RETRY_SECONDS + " s", uri, Map.of("retryAfterSeconds", DATABASE_BUSY_RETRY_SECONDS));
-            return Response.fromResponse(problem).header("Retry-After", DATABASE_BUSY_RETRY_SECONDS).build();
+            return retryLater(ErrorCode.DATABASE_BUSY, "every database connection is in use; try again in "
+                    + DATABASE_BUSY_RETRY_SECONDS + " s", uri, DATABASE_BUSY_RETRY_SECONDS);
         }
         Log.errorf(e, "Unexpected failure serving %s", uri.getPath());
         return problem(ErrorCode.INTERNAL_ERROR, "Ripple failed to serve this request; the cause is in its log",
                 uri, Map.of());
+    }
+
+    /** A problem that says when to try again, in {@code Retry-After} and in {@code retryAfterSeconds}. */
+    private static Response retryLater(ErrorCode code, String detail, UriInfo uri, long seconds) {
+        Response problem = problem(code, detail, uri, Map.of("retryAfterSeconds", seconds));
+        return Response.fromResponse(problem).header("Retry-After", seconds).build();
     }
 
     static Response problem(ErrorCode code, String detail, UriInfo uri, Map<String, Object> extensions) {

@@ -25,6 +25,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * Derives gate changes from cell facts, inside the transaction that stores the facts. What a cell held before is the
@@ -76,8 +77,8 @@ class GateChangeRecorder implements GateChangeJournal {
         }
         // A cell of a ring read for its snapshot in this step that failed: its read failed, nothing was written. (An
         // immediate rollout's apply step also reads the next ring's snapshot: the failures of its own ring are writes.)
-        java.util.Set<Integer> snapshotRings = facts.stream().filter(f -> f.type().equals("snapshot"))
-                .map(TimelineEvent::ring).collect(java.util.stream.Collectors.toSet());
+        Set<Integer> snapshotRings = facts.stream().filter(f -> f.type().equals("snapshot"))
+                .map(TimelineEvent::ring).collect(Collectors.toSet());
         em.createNativeQuery("SELECT id FROM rollout WHERE id = :id FOR UPDATE").setParameter("id", rollout.id())
                 .getResultList();
         Map<String, AuditEntryRecord> last = lastChanges(rollout.id(),

@@ -221,7 +221,7 @@ public final class RolloutEngine {
         Optional<PlannedRing> next = gradual || r.ringIndex() + 1 >= r.plan().size() ? Optional.empty()
                 : Optional.of(r.plan().get(r.ringIndex() + 1));
         List<String> nextReads = next.map(n -> n.cells().stream()
-                .filter(c -> !r.cell(c).snapshotTaken() && r.cell(c).status() == CellStatus.PENDING).toList())
+                .filter(c -> r.cell(c).status() == CellStatus.PENDING).toList())
                 .orElse(List.of());
         long started = System.nanoTime();
         CellOps.Both both = cells.applyWhileReading(targets, nextReads, r.request().flag(), r.request().change());
