@@ -1,6 +1,6 @@
 # Shell functions shared by the benchmarks in src/bench (sourced, not run). Expects the caller to have set
 # SANDBOX_PORT, RIPPLE_PORT, RIPPLE_XMX, SANDBOX_XMX and TOKEN, and to call bench_init first. RIPPLE_JVM_OPTS, when
-# set, adds options to the Ripple JVM (a profiler: -XX:StartFlightRecording=...). Calls to Ripple's API carry
+# set, adds options to the Ripple JVM (a profiler: -XX:StartFlightRecording=...), SANDBOX_JVM_OPTS to the sandbox's. Calls to Ripple's API carry
 # "Authorization: Bearer $RIPPLE_API_TOKEN" (see bench_init).
 # shellcheck shell=bash
 
@@ -66,7 +66,8 @@ wait_http() { # url timeout-seconds pid
 # start_sandbox CELLS FLAGS LATENCY_MS: the standalone fleet c-1..c-CELLS in its own JVM; waits for its last cell.
 start_sandbox() {
     local cells=$1 flags=$2 latency=$3
-    java -Xmx"$SANDBOX_XMX" -cp "$CP" dev.ripple.sandbox.SandboxServer --host 127.0.0.1 --port "$SANDBOX_PORT" \
+    # shellcheck disable=SC2086 # SANDBOX_JVM_OPTS is a list of options
+    java -Xmx"$SANDBOX_XMX" ${SANDBOX_JVM_OPTS:-} -cp "$CP" dev.ripple.sandbox.SandboxServer --host 127.0.0.1 --port "$SANDBOX_PORT" \
         --cells "$cells" --prefix c- --token "$TOKEN" --latency-ms "$latency" --flags "$flags" \
         >"$WORK/sandbox.log" 2>&1 &
     SANDBOX_PID=$!

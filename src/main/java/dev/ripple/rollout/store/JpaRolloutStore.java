@@ -45,6 +45,7 @@ import java.util.Optional;
 public class JpaRolloutStore implements RolloutStore, DesiredGates {
     private static final List<String> ACTIVE = List.of(RolloutState.RUNNING.name(), RolloutState.BLOCKED.name(),
             RolloutState.PAUSED.name(), RolloutState.HALTED.name(), RolloutState.ROLLING_BACK.name());
+    private static final int PLANS = 256;
     private static final TypeReference<List<PlannedRing>> PLAN = new TypeReference<>() {
     };
     private static final TypeReference<List<String>> STRINGS = new TypeReference<>() {
@@ -58,6 +59,13 @@ public class JpaRolloutStore implements RolloutStore, DesiredGates {
     private final GateChangeJournal gateChanges;
     private final Map<String, Gates> parsedGates = new java.util.concurrent.ConcurrentHashMap<>();
     private final Map<Gates, String> gatesText = new java.util.concurrent.ConcurrentHashMap<>();
+    /** Parsed plans of the rollouts most recently used, the least recently used dropped past {@link #PLANS}. */
+    private final Map<Long, ParsedPlan> plans = new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Long, ParsedPlan> eldest) {
+            return size() > PLANS;
+        }
+    };
 
     JpaRolloutStore(ObjectMapper json, EntityManager em, Clock clock, GateChangeJournal gateChanges) {
         this.json = json;
@@ -105,14 +113,15 @@ public class JpaRolloutStore implements RolloutStore, DesiredGates {
                 newLock.flag = request.flag();
                 newLock.rolloutId = row.id;
                 em.persist(newLock);
-                rollout.dirtyCells().forEach(c -> em.persist(cellRecord(rollout.id(), c)));
+                insertCells(rollout.id(), rollout.dirtyCells());
                 insertEvents(List.of(new TimelineEvent(null, row.id, at, "created", null, null, request.initiator(),
                         request.initiator() + " asked for " + request.change().describe() + " on " + request.flag()
                                 + (request.cells().isEmpty() ? " up to ring " + request.upToRing()
                                 : " on " + String.join(", ", request.cells()))
                                 + " (" + request.mode().wireName() + ")"
                                 + (request.reason() == null ? "" : ": " + request.reason()), Map.of())));
-                return new Created(load(row), false);
+                // What was just inserted, without reading a thousand rows back.
+                return new Created(assemble(row, plan, rollout.cells()), false);
             });
         } catch (PersistenceException e) {
             // Another instance took the flag's lock or the key between our check and our commit.
@@ -175,7 +184,7 @@ public class JpaRolloutStore implements RolloutStore, DesiredGates {
     }
 
     private RolloutSummary summary(RolloutRecord row) {
-        List<PlannedRing> plan = read(row.planJson, PLAN);
+        List<PlannedRing> plan = plan(row);
         Integer ring = row.ringIndex < plan.size() ? plan.get(row.ringIndex).ring() : null;
         return new RolloutSummary(row.id, row.flag, read(row.changeJson, ChangeSpec.class).toChange().describe(),
                 row.upToRing, Mode.valueOf(row.mode), RolloutState.valueOf(row.state), Phase.valueOf(row.phase),
@@ -379,7 +388,7 @@ public class JpaRolloutStore implements RolloutStore, DesiredGates {
 
     private Rollout load(RolloutRecord row) {
         Map<String, CellProgress> cells = new LinkedHashMap<>();
-        List<PlannedRing> plan = read(row.planJson, PLAN);
+        List<PlannedRing> plan = plan(row);
         Map<String, RolloutCellRecord> byId = new HashMap<>();
         // Read-only: a thousand rows copied into the aggregate, none of them to be checked for changes at commit.
         em.createQuery("from RolloutCellRecord where rolloutId = :id", RolloutCellRecord.class)
@@ -391,12 +400,39 @@ public class JpaRolloutStore implements RolloutStore, DesiredGates {
                     CellStatus.valueOf(c.status), c.snapshotTaken, gates(c.snapshotJson), gates(c.afterJson),
                     c.error, c.attempts, c.updatedAt));
         }));
+        return assemble(row, plan, cells);
+    }
+
+    /** The rollout of {@code row} with {@code cells}: the request as stored, so it reads the same however built. */
+    private Rollout assemble(RolloutRecord row, List<PlannedRing> plan, Map<String, CellProgress> cells) {
         RolloutRequest request = new RolloutRequest(row.flag, read(row.changeJson, ChangeSpec.class).toChange(),
                 row.upToRing, Mode.valueOf(row.mode), row.targetCells == null ? List.of()
                 : read(row.targetCells, STRINGS), row.initiator, row.reason, row.issue, row.idempotencyKey);
         return new Rollout(row.id, request, plan, row.createdAt, row.version, cells, RolloutState.valueOf(row.state),
                 Phase.valueOf(row.phase), row.ringIndex, row.stateReason, row.bakeUntil, row.nextCheckAt,
                 row.nextStepAt, row.inconclusiveStreak, row.rollbackStarted, row.finishedAt);
+    }
+
+    /**
+     * The rollout's plan, parsed once: a plan never changes after it is created, and every step, every list row and
+     * every poll of a rollout needs it (a thousand cells: tens of kilobytes of JSON). Kept with the text it was parsed
+     * from, which must still match.
+     */
+    private List<PlannedRing> plan(RolloutRecord row) {
+        synchronized (plans) {
+            ParsedPlan known = plans.get(row.id);
+            if (known != null && known.json.equals(row.planJson)) {
+                return known.plan;
+            }
+        }
+        List<PlannedRing> plan = List.copyOf(read(row.planJson, PLAN));
+        synchronized (plans) {
+            plans.put(row.id, new ParsedPlan(row.planJson, plan));
+        }
+        return plan;
+    }
+
+    private record ParsedPlan(String json, List<PlannedRing> plan) {
     }
 
     private static void copyState(Rollout r, RolloutRecord row) {
@@ -425,6 +461,31 @@ public class JpaRolloutStore implements RolloutStore, DesiredGates {
         row.attempts = c.attempts();
         row.updatedAt = micros(c.updatedAt());
         return row;
+    }
+
+    /** Inserts the rows of a new rollout's cells in one JDBC batch, without a thousand entities to flush. */
+    private void insertCells(long rolloutId, List<CellProgress> cells) {
+        em.unwrap(org.hibernate.Session.class).doWork(connection -> {
+            try (java.sql.PreparedStatement insert = connection.prepareStatement("INSERT INTO rollout_cell (rollout_id,"
+                    + " cell_id, ring, status, snapshot_taken, snapshot_json, after_json, error, attempts, updated_at)"
+                    + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                for (CellProgress c : cells) {
+                    RolloutCellRecord row = cellRecord(rolloutId, c);
+                    insert.setLong(1, row.rolloutId);
+                    insert.setString(2, row.cellId);
+                    insert.setInt(3, row.ring);
+                    insert.setString(4, row.status);
+                    insert.setBoolean(5, row.snapshotTaken);
+                    insert.setString(6, row.snapshotJson);
+                    insert.setString(7, row.afterJson);
+                    insert.setString(8, row.error);
+                    insert.setInt(9, row.attempts);
+                    setInstant(insert, 10, row.updatedAt);
+                    insert.addBatch();
+                }
+                insert.executeBatch();
+            }
+        });
     }
 
     /**
