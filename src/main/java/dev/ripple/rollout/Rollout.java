@@ -20,7 +20,7 @@ public final class Rollout {
     private final RolloutRequest request;
     private final List<PlannedRing> plan;
     private final Instant createdAt;
-    private final long version;
+    private long version;
     private final Map<String, CellProgress> cells;
     private final Set<String> dirtyCells = new LinkedHashSet<>();
     private final List<TimelineEvent> newEvents = new ArrayList<>();
@@ -194,6 +194,16 @@ public final class Rollout {
 
     void rollbackStarted(boolean started) {
         rollbackStarted = started;
+    }
+
+    /**
+     * The store has just saved this rollout: it now reads as the stored row at its next version would load, with
+     * nothing left to write, so the next step can go on from it without loading it again.
+     */
+    public void saved() {
+        version++;
+        dirtyCells.clear();
+        newEvents.clear();
     }
 
     /** Cells whose progress changed since the rollout was loaded: the store writes only these. */

@@ -99,8 +99,10 @@ public class RolloutDriver {
                 return;
             }
             try {
+                Rollout last = null;
                 for (int steps = 0; steps < 10_000; steps++) {
-                    RolloutEngine.StepResult result = engine.step(id, owner);
+                    RolloutEngine.StepResult result = engine.step(id, owner, last);
+                    last = result.rollout();
                     if (!result.saved()) {
                         // Someone else changed the row (an operator); go again on the fresh state.
                         if (!store.claim(id, owner, clock.instant(), clock.instant().plus(config.lease()))) {

@@ -24,6 +24,14 @@ public interface RolloutStore {
 
     Optional<Rollout> find(long id);
 
+    /**
+     * True when the stored rollout is still at {@code version}: nobody saved it since, so a copy saved at that version
+     * is what {@link #find} would load. A store that cannot tell cheaply answers false, and the engine loads.
+     */
+    default boolean isAt(long id, long version) {
+        return false;
+    }
+
     List<RolloutSummary> list(Optional<String> flag, Optional<RolloutState> state, Long beforeId, int limit);
 
     List<TimelineEvent> timeline(long id, Long afterId, int limit);

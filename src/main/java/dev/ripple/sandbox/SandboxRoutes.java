@@ -184,10 +184,8 @@ public final class SandboxRoutes {
     }
 
     private Answer listFlags(RoutingContext ctx, SandboxCell cell) {
-        StringBuilder list = new StringBuilder(32 * 1024).append('[');
-        cell.forEachRendered((name, gates) -> FeatureJson.flag(name, gates, cell.definition(name).orElse(null))
-                .encode(), (name, text) -> list.append(list.length() > 1 ? "," : "").append(text));
-        return Answer.json(200, list.append(']').toString());
+        return Answer.json(200, cell.listText((name, gates) -> FeatureJson.flag(name, gates,
+                cell.definition(name).orElse(null)).encode()));
     }
 
     private Answer listDefinitions(RoutingContext ctx, SandboxCell cell) {

@@ -116,8 +116,11 @@ final class EngineFixture {
     /** Steps while the engine wants to step now; returns the number of steps taken. */
     int stepNow(long id) {
         int steps = 0;
+        Rollout last = null;
         while (true) {
-            RolloutEngine.StepResult result = engine.step(id, null);
+            // As the driver does: each step goes on from the rollout the one before saved.
+            RolloutEngine.StepResult result = engine.step(id, null, last);
+            last = result.rollout();
             steps++;
             if (!result.wantsStepBy(clock.instant()) || steps > 1000) {
                 return steps;

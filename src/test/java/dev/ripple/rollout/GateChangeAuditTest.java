@@ -250,6 +250,48 @@ class GateChangeAuditTest {
 
     // ---- helpers -------------------------------------------------------------------------------------------------
 
+    @Test
+    void theStoreSaysWhetherASavedRolloutIsStillTheStoredOne() {
+        // Given a rollout as created, and as its first step saved it
+        long id = start(EngineFixture.on(), 1, Mode.IMMEDIATE);
+        Rollout created = jpa.find(id).orElseThrow();
+        RolloutEngine.StepResult snapshot = engine.step(id, null);
+
+        // Then the store answers for the saved version only, and the saved rollout reads as a fresh load
+        assertThat(jpa.isAt(id, created.version())).isFalse();
+        assertThat(jpa.isAt(id, snapshot.rollout().version())).isTrue();
+        Rollout loaded = jpa.find(id).orElseThrow();
+        assertThat(snapshot.rollout().version()).isEqualTo(loaded.version());
+        assertThat(snapshot.rollout().cells()).isEqualTo(loaded.cells());
+        assertThat(snapshot.rollout().plan()).isEqualTo(loaded.plan());
+
+        // When an operator pauses it, the saved copy is no longer the stored one
+        engine.operate(id, Operation.PAUSE, "bob", null);
+        assertThat(jpa.isAt(id, snapshot.rollout().version())).isFalse();
+        assertThat(jpa.isAt(Long.MAX_VALUE, 0)).isFalse();
+    }
+
+    @Test
+    void aCreatedRolloutReadsAsItWillLoad() {
+        // When
+        RolloutRequest request = new RolloutRequest(flag, EngineFixture.percentOfActors(25), 3, Mode.GRADUAL,
+                List.of(), "alice", "testing", null, null);
+        Rollout created = store.create(request, "hash-" + flag, Planner.plan(topology, request), clock.instant())
+                .rollout();
+
+        // Then
+        Rollout loaded = jpa.find(created.id()).orElseThrow();
+        assertThat(created.cells()).isEqualTo(loaded.cells());
+        assertThat(created.plan()).isEqualTo(loaded.plan());
+        assertThat(created.request()).isEqualTo(loaded.request());
+        assertThat(created.version()).isEqualTo(loaded.version());
+        assertThat(created.state()).isEqualTo(loaded.state());
+        assertThat(created.phase()).isEqualTo(loaded.phase());
+        assertThat(created.nextStepAt()).isEqualTo(loaded.nextStepAt());
+        assertThat(created.createdAt()).isEqualTo(loaded.createdAt());
+        assertThat(created.dirtyCells()).isEmpty();
+    }
+
     private long start(FlagChange change, int upTo, Mode mode) {
         RolloutRequest request = new RolloutRequest(flag, change, upTo, mode, List.of(), "alice", "testing",
                 "https://gitlab.example.com/org/proj/-/issues/7", null);

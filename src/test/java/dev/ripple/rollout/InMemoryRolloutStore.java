@@ -62,6 +62,12 @@ final class InMemoryRolloutStore implements RolloutStore {
     }
 
     @Override
+    public synchronized boolean isAt(long id, long version) {
+        Rollout stored = rows.get(id);
+        return stored != null && stored.version() == version;
+    }
+
+    @Override
     public synchronized Optional<Rollout> find(long id) {
         return Optional.ofNullable(rows.get(id)).map(r -> copy(r, r.version()));
     }

@@ -10,6 +10,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.ToLongFunction;
 import java.util.stream.Stream;
 
@@ -25,6 +26,46 @@ import static org.junit.jupiter.params.provider.Arguments.arguments;
 /** Pause, resume, promote, abort, rollback and retry: what each does, and when each is refused. */
 class OperatorActionsTest {
     private final EngineFixture f = new EngineFixture();
+
+    @Test
+    void anActionBetweenTwoStepsIsSeenByTheNextOneEvenWhenItGoesOnFromTheLast() {
+        // Given an immediate rollout whose first step (ring 0's snapshot) is saved and handed on
+        long id = f.start(request(on(), 3, Mode.IMMEDIATE));
+        RolloutEngine.StepResult snapshot = f.engine.step(id, null);
+        assertThat(snapshot.rollout().phase()).isEqualTo(Phase.APPLY);
+
+        // When an operator aborts before the next step, which is given the rollout as it was saved
+        f.engine.operate(id, Operation.ABORT, "bob", "wrong flag");
+        f.engine.step(id, null, snapshot.rollout());
+
+        // Then ring 0 was not written
+        assertThat(f.rollout(id).state()).isEqualTo(RolloutState.ABORTED);
+        assertThat(f.gates("c0-1")).isNotEqualTo(Optional.of(ON));
+        assertThat(f.eventTypes(id)).doesNotContain("cell-changed");
+    }
+
+    @Test
+    void theNextStepGoesOnFromTheSavedRolloutAsItWouldFromTheStore() {
+        // Given
+        long id = f.start(request(on(), 3, Mode.IMMEDIATE));
+        RolloutEngine.StepResult snapshot = f.engine.step(id, null);
+
+        // When
+        RolloutEngine.StepResult ring0 = f.engine.step(id, null, snapshot.rollout());
+
+        // Then the rollout handed on reads as the stored one
+        Rollout stored = f.rollout(id);
+        Rollout handedOn = ring0.rollout();
+        assertThat(handedOn.version()).isEqualTo(stored.version());
+        assertThat(handedOn.cells()).isEqualTo(stored.cells());
+        assertThat(handedOn.dirtyCells()).isEmpty();
+        assertThat(handedOn.newEvents()).isEmpty();
+        assertThat(handedOn.state()).isEqualTo(stored.state());
+        assertThat(handedOn.phase()).isEqualTo(stored.phase());
+        assertThat(handedOn.ringIndex()).isEqualTo(stored.ringIndex());
+        assertThat(handedOn.nextStepAt()).isEqualTo(stored.nextStepAt());
+        assertThat(f.gates("c0-1")).contains(ON);
+    }
 
     @Test
     void aPausedRolloutGoesNoFurtherButIsStillWatched() {

@@ -176,6 +176,29 @@ class SandboxRoutesTest {
     }
 
     @Test
+    void aListRightAfterEachChangeShowsIt() {
+        // Given a flag, listed twice (the second list is the remembered answer)
+        admin("c1").formParam("value", "true").post("/api/v4/features/a").then().statusCode(201);
+        String on = "[{\"name\":\"a\",\"state\":\"on\",\"gates\":[{\"key\":\"boolean\",\"value\":true}],"
+                + "\"definition\":null}]";
+        admin("c1").get("/api/v4/features").then().statusCode(200).body(org.hamcrest.Matchers.equalTo(on));
+        admin("c1").get("/api/v4/features").then().statusCode(200).body(org.hamcrest.Matchers.equalTo(on));
+
+        // When / Then: each kind of change is in the very next list
+        admin("c1").formParam("value", "false").post("/api/v4/features/a").then().statusCode(201);
+        admin("c1").get("/api/v4/features").then().statusCode(200).body(org.hamcrest.Matchers.equalTo(
+                on.replace("\"on\"", "\"off\"").replace("true", "false")));
+        fleet.cell("c1").orElseThrow().putFlag("a", dev.ripple.flags.Gates.ON);
+        admin("c1").get("/api/v4/features").then().statusCode(200).body(org.hamcrest.Matchers.equalTo(on));
+        admin("c1").delete("/api/v4/features/a").then().statusCode(204);
+        admin("c1").get("/api/v4/features").then().statusCode(200).body(org.hamcrest.Matchers.equalTo("[]"));
+        fleet.cell("c1").orElseThrow().putFlag("a", dev.ripple.flags.Gates.ON);
+        admin("c1").get("/api/v4/features").then().statusCode(200).body(org.hamcrest.Matchers.equalTo(on));
+        fleet.cell("c1").orElseThrow().clearFlags();
+        admin("c1").get("/api/v4/features").then().statusCode(200).body(org.hamcrest.Matchers.equalTo("[]"));
+    }
+
+    @Test
     void deleteIs204EvenTwice() {
         // Given
         admin("c1").formParam("value", "true").post("/api/v4/features/f").then().statusCode(201);

@@ -160,6 +160,13 @@ public class JpaRolloutStore implements RolloutStore, DesiredGates {
     }
 
     @Override
+    public boolean isAt(long id, long version) {
+        return QuarkusTransaction.joiningExisting().call(() -> em.createQuery(
+                        "select version from RolloutRecord where id = :id", Long.class)
+                .setParameter("id", id).getResultStream().findFirst().map(v -> v == version).orElse(false));
+    }
+
+    @Override
     public List<RolloutSummary> list(Optional<String> flag, Optional<RolloutState> state, Long beforeId, int limit) {
         return QuarkusTransaction.joiningExisting().call(() -> {
             StringBuilder q = new StringBuilder("from RolloutRecord where 1 = 1");
