@@ -26,8 +26,12 @@ public interface CellsConfig {
     Breaker breaker();
 
     interface Retry {
-        /** Attempts per call, the first included. Only transient failures (5xx, 429, timeouts, connection) retry. */
-        @WithDefault("3")
+        /**
+         * Attempts per call, the first included. Only transient failures (5xx, 429, timeouts, connection) retry. Four:
+         * a batch of 100 rollouts on 1,000 cells makes some 330,000 calls, and at 1 % transient errors three attempts
+         * left a call failed for good (a gradual rollout halted) in about one batch in four; four, one in 300.
+         */
+        @WithDefault("4")
         int maxAttempts();
 
         /** Wait before the first retry; doubles each time up to {@link #maxBackoff()}. */

@@ -206,8 +206,8 @@ class GitlabAdapterContractTest {
         CellError error = failed(gateway.setGate(cell, "x", new GateChange.SetBoolean(true)));
 
         assertThat(error.kind()).isEqualTo(CellError.Kind.SERVER_ERROR);
-        assertThat(error.attempts()).isEqualTo(3);
-        assertThat(sandbox.adminRequests("POST", 500)).isEqualTo(3);
+        assertThat(error.attempts()).isEqualTo(4);
+        assertThat(sandbox.adminRequests("POST", 500)).isEqualTo(4);
         assertThat(sandbox.flag("x")).isEmpty();
     }
 
@@ -218,7 +218,7 @@ class GitlabAdapterContractTest {
         CellError error = failed(gateway.listFlags(cell));
 
         assertThat(error.kind()).isEqualTo(CellError.Kind.RATE_LIMITED);
-        assertThat(sandbox.adminRequests("GET", 429)).isEqualTo(3);
+        assertThat(sandbox.adminRequests("GET", 429)).isEqualTo(4);
     }
 
     @Test
@@ -228,7 +228,7 @@ class GitlabAdapterContractTest {
         CellError error = failed(gateway.listFlags(cell));
 
         assertThat(error.kind()).isEqualTo(CellError.Kind.UNREACHABLE);
-        assertThat(error.attempts()).isEqualTo(3);
+        assertThat(error.attempts()).isEqualTo(4);
     }
 
     @Test
