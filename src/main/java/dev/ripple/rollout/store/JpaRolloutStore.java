@@ -113,7 +113,8 @@ public class JpaRolloutStore implements RolloutStore, DesiredGates {
                 newLock.flag = request.flag();
                 newLock.rolloutId = row.id;
                 em.persist(newLock);
-                insertCells(rollout.id(), rollout.dirtyCells());
+                em.unwrap(org.hibernate.Session.class).doWork(connection -> insertCells(connection, rollout.id(),
+                        rollout.dirtyCells()));
                 insertEvents(List.of(new TimelineEvent(null, row.id, at, "created", null, null, request.initiator(),
                         request.initiator() + " asked for " + request.change().describe() + " on " + request.flag()
                                 + (request.cells().isEmpty() ? " up to ring " + request.upToRing()
@@ -227,9 +228,7 @@ public class JpaRolloutStore implements RolloutStore, DesiredGates {
                 // primary key in one JDBC batch: no read first. Rows that are not there yet are inserted.
                 List<CellProgress> setting = dirty.stream().filter(JpaRolloutStore::setsGates).toList();
                 em.unwrap(org.hibernate.Session.class).doWork(connection -> {
-                    for (CellProgress missing : updateCells(connection, rollout.id(), dirty)) {
-                        em.persist(cellRecord(rollout.id(), missing));
-                    }
+                    insertCells(connection, rollout.id(), updateCells(connection, rollout.id(), dirty));
                     for (CellProgress missing : updateDesired(connection, rollout, setting, now)) {
                         em.persist(desiredRecord(rollout, missing, now));
                     }
@@ -267,20 +266,43 @@ public class JpaRolloutStore implements RolloutStore, DesiredGates {
                 + "status = ?, snapshot_taken = ?, snapshot_json = ?, after_json = ?, error = ?, attempts = ?, "
                 + "updated_at = ? WHERE rollout_id = ? AND cell_id = ?")) {
             for (CellProgress c : cells) {
-                update.setInt(1, c.ring());
-                update.setString(2, c.status().name());
-                update.setBoolean(3, c.snapshotTaken());
-                update.setString(4, c.snapshotTaken() ? gatesJson(c.snapshot()) : null);
-                update.setString(5, gatesJson(c.after()));
-                update.setString(6, truncate(c.error(), 4000));
-                update.setInt(7, c.attempts());
-                setInstant(update, 8, micros(c.updatedAt()));
-                update.setLong(9, rolloutId);
-                update.setString(10, c.cellId());
+                bindCell(update, rolloutId, c);
                 update.addBatch();
             }
             return missing(cells, update.executeBatch());
         }
+    }
+
+    /** Inserts the rows of {@code cells} in one JDBC batch, without an entity per cell to flush. */
+    private void insertCells(java.sql.Connection connection, long rolloutId, List<CellProgress> cells)
+            throws java.sql.SQLException {
+        if (cells.isEmpty()) {
+            return;
+        }
+        try (java.sql.PreparedStatement insert = connection.prepareStatement("INSERT INTO rollout_cell (ring, status,"
+                + " snapshot_taken, snapshot_json, after_json, error, attempts, updated_at, rollout_id, cell_id)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+            for (CellProgress c : cells) {
+                bindCell(insert, rolloutId, c);
+                insert.addBatch();
+            }
+            insert.executeBatch();
+        }
+    }
+
+    /** A cell's row in the column order both statements above use: its state, then its key. */
+    private void bindCell(java.sql.PreparedStatement statement, long rolloutId, CellProgress c)
+            throws java.sql.SQLException {
+        statement.setInt(1, c.ring());
+        statement.setString(2, c.status().name());
+        statement.setBoolean(3, c.snapshotTaken());
+        statement.setString(4, c.snapshotTaken() ? gatesJson(c.snapshot()) : null);
+        statement.setString(5, gatesJson(c.after()));
+        statement.setString(6, truncate(c.error(), 4000));
+        statement.setInt(7, c.attempts());
+        setInstant(statement, 8, micros(c.updatedAt()));
+        statement.setLong(9, rolloutId);
+        statement.setString(10, c.cellId());
     }
 
     /** Updates what Ripple wants on each of {@code cells} for the rollout's flag; answers the cells with no row. */
@@ -453,46 +475,6 @@ public class JpaRolloutStore implements RolloutStore, DesiredGates {
         row.inconclusiveStreak = r.inconclusiveStreak();
         row.rollbackStarted = r.rollbackStarted();
         row.finishedAt = micros(r.finishedAt());
-    }
-
-    private RolloutCellRecord cellRecord(long rolloutId, CellProgress c) {
-        RolloutCellRecord row = new RolloutCellRecord();
-        row.rolloutId = rolloutId;
-        row.cellId = c.cellId();
-        row.ring = c.ring();
-        row.status = c.status().name();
-        row.snapshotTaken = c.snapshotTaken();
-        row.snapshotJson = c.snapshotTaken() ? gatesJson(c.snapshot()) : null;
-        row.afterJson = gatesJson(c.after());
-        row.error = truncate(c.error(), 4000);
-        row.attempts = c.attempts();
-        row.updatedAt = micros(c.updatedAt());
-        return row;
-    }
-
-    /** Inserts the rows of a new rollout's cells in one JDBC batch, without a thousand entities to flush. */
-    private void insertCells(long rolloutId, List<CellProgress> cells) {
-        em.unwrap(org.hibernate.Session.class).doWork(connection -> {
-            try (java.sql.PreparedStatement insert = connection.prepareStatement("INSERT INTO rollout_cell (rollout_id,"
-                    + " cell_id, ring, status, snapshot_taken, snapshot_json, after_json, error, attempts, updated_at)"
-                    + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-                for (CellProgress c : cells) {
-                    RolloutCellRecord row = cellRecord(rolloutId, c);
-                    insert.setLong(1, row.rolloutId);
-                    insert.setString(2, row.cellId);
-                    insert.setInt(3, row.ring);
-                    insert.setString(4, row.status);
-                    insert.setBoolean(5, row.snapshotTaken);
-                    insert.setString(6, row.snapshotJson);
-                    insert.setString(7, row.afterJson);
-                    insert.setString(8, row.error);
-                    insert.setInt(9, row.attempts);
-                    setInstant(insert, 10, row.updatedAt);
-                    insert.addBatch();
-                }
-                insert.executeBatch();
-            }
-        });
     }
 
     /**
