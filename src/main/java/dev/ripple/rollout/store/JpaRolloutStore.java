@@ -262,35 +262,34 @@ public class JpaRolloutStore implements RolloutStore, DesiredGates {
     /** Updates the rows of {@code cells} by primary key, in one batch; answers the cells that had no row. */
     private List<CellProgress> updateCells(java.sql.Connection connection, long rolloutId, List<CellProgress> cells)
             throws java.sql.SQLException {
-        try (java.sql.PreparedStatement update = connection.prepareStatement("UPDATE rollout_cell SET ring = ?, "
-                + "status = ?, snapshot_taken = ?, snapshot_json = ?, after_json = ?, error = ?, attempts = ?, "
-                + "updated_at = ? WHERE rollout_id = ? AND cell_id = ?")) {
-            for (CellProgress c : cells) {
-                bindCell(update, rolloutId, c);
-                update.addBatch();
-            }
-            return missing(cells, update.executeBatch());
-        }
+        return missing(cells, cellBatch(connection, "UPDATE rollout_cell SET ring = ?, status = ?, snapshot_taken = ?,"
+                + " snapshot_json = ?, after_json = ?, error = ?, attempts = ?, updated_at = ?"
+                + " WHERE rollout_id = ? AND cell_id = ?", rolloutId, cells));
     }
 
     /** Inserts the rows of {@code cells} in one JDBC batch, without an entity per cell to flush. */
     private void insertCells(java.sql.Connection connection, long rolloutId, List<CellProgress> cells)
             throws java.sql.SQLException {
-        if (cells.isEmpty()) {
-            return;
-        }
-        try (java.sql.PreparedStatement insert = connection.prepareStatement("INSERT INTO rollout_cell (ring, status,"
-                + " snapshot_taken, snapshot_json, after_json, error, attempts, updated_at, rollout_id, cell_id)"
-                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-            for (CellProgress c : cells) {
-                bindCell(insert, rolloutId, c);
-                insert.addBatch();
-            }
-            insert.executeBatch();
+        if (!cells.isEmpty()) {
+            cellBatch(connection, "INSERT INTO rollout_cell (ring, status, snapshot_taken, snapshot_json, after_json,"
+                    + " error, attempts, updated_at, rollout_id, cell_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    rolloutId, cells);
         }
     }
 
-    /** A cell's row in the column order both statements above use: its state, then its key. */
+    /** Runs {@code sql} once per cell in one JDBC batch, each bound by {@link #bindCell}; answers the row counts. */
+    private int[] cellBatch(java.sql.Connection connection, String sql, long rolloutId, List<CellProgress> cells)
+            throws java.sql.SQLException {
+        try (java.sql.PreparedStatement statement = connection.prepareStatement(sql)) {
+            for (CellProgress c : cells) {
+                bindCell(statement, rolloutId, c);
+                statement.addBatch();
+            }
+            return statement.executeBatch();
+        }
+    }
+
+    /** A cell's row in the column order of both statements above: its state, then its key. */
     private void bindCell(java.sql.PreparedStatement statement, long rolloutId, CellProgress c)
             throws java.sql.SQLException {
         statement.setInt(1, c.ring());
