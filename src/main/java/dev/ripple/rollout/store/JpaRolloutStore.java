@@ -167,36 +167,70 @@ public class JpaRolloutStore implements RolloutStore, DesiredGates {
                 .setParameter("id", id).getResultStream().findFirst().map(v -> v == version).orElse(false));
     }
 
+    /**
+     * Reads the listed columns only, not the plan: a thousand cells' plan is tens of kilobytes, a list of 50 rollouts
+     * read them all (and a poll of one rollout its whole plan) to name the ring each one is at. That comes from the
+     * plans kept parsed; the plans of rollouts not kept are read in one query.
+     */
     @Override
     public List<RolloutSummary> list(Optional<String> flag, Optional<RolloutState> state, Long beforeId, int limit) {
         return QuarkusTransaction.joiningExisting().call(() -> {
-            StringBuilder q = new StringBuilder("from RolloutRecord where 1 = 1");
+            StringBuilder q = new StringBuilder("select r.id, r.flag, r.changeJson, r.upToRing, r.mode, r.state, "
+                    + "r.phase, r.ringIndex, r.stateReason, r.initiator, r.createdAt, r.finishedAt "
+                    + "from RolloutRecord r where 1 = 1");
             Map<String, Object> params = new HashMap<>();
             flag.ifPresent(f -> {
-                q.append(" and flag = :flag");
+                q.append(" and r.flag = :flag");
                 params.put("flag", f);
             });
             state.ifPresent(s -> {
-                q.append(" and state = :state");
+                q.append(" and r.state = :state");
                 params.put("state", s.name());
             });
             if (beforeId != null) {
-                q.append(" and id < :before");
+                q.append(" and r.id < :before");
                 params.put("before", beforeId);
             }
-            q.append(" order by id desc");
-            var query = em.createQuery(q.toString(), RolloutRecord.class).setMaxResults(limit);
+            q.append(" order by r.id desc");
+            var query = em.createQuery(q.toString(), Object[].class).setMaxResults(limit);
             params.forEach(query::setParameter);
-            return query.getResultList().stream().map(this::summary).toList();
+            List<Object[]> rows = query.getResultList();
+            Map<Long, List<PlannedRing>> plansOf = plansOf(rows);
+            return rows.stream().map(row -> summary(row, plansOf.get((Long) row[0]))).toList();
         });
     }
 
-    private RolloutSummary summary(RolloutRecord row) {
-        List<PlannedRing> plan = plan(row);
-        Integer ring = row.ringIndex < plan.size() ? plan.get(row.ringIndex).ring() : null;
-        return new RolloutSummary(row.id, row.flag, read(row.changeJson, ChangeSpec.class).toChange().describe(),
-                row.upToRing, Mode.valueOf(row.mode), RolloutState.valueOf(row.state), Phase.valueOf(row.phase),
-                ring, row.stateReason, row.initiator, row.createdAt, row.finishedAt);
+    /** The plans of these list rows ({@code id} first, {@code createdAt} 11th), from those kept or read at once. */
+    private Map<Long, List<PlannedRing>> plansOf(List<Object[]> rows) {
+        Map<Long, List<PlannedRing>> found = new HashMap<>();
+        List<Long> missing = new java.util.ArrayList<>();
+        synchronized (plans) {
+            for (Object[] row : rows) {
+                ParsedPlan known = plans.get((Long) row[0]);
+                // A rollout's plan never changes; its creation time tells a kept plan from a reused id's.
+                if (known != null && known.createdAt.equals(row[10])) {
+                    found.put((Long) row[0], known.plan);
+                } else {
+                    missing.add((Long) row[0]);
+                }
+            }
+        }
+        if (!missing.isEmpty()) {
+            em.createQuery("select r.id, r.planJson, r.createdAt from RolloutRecord r where r.id in :ids",
+                            Object[].class)
+                    .setParameter("ids", missing).getResultList()
+                    .forEach(row -> found.put((Long) row[0], plan((Long) row[0], (String) row[1], (Instant) row[2])));
+        }
+        return found;
+    }
+
+    private RolloutSummary summary(Object[] row, List<PlannedRing> plan) {
+        int ringIndex = (Integer) row[7];
+        Integer ring = ringIndex < plan.size() ? plan.get(ringIndex).ring() : null;
+        return new RolloutSummary((Long) row[0], (String) row[1],
+                read((String) row[2], ChangeSpec.class).toChange().describe(), (Integer) row[3],
+                Mode.valueOf((String) row[4]), RolloutState.valueOf((String) row[5]), Phase.valueOf((String) row[6]),
+                ring, (String) row[8], (String) row[9], (Instant) row[10], (Instant) row[11]);
     }
 
     @Override
@@ -447,20 +481,24 @@ public class JpaRolloutStore implements RolloutStore, DesiredGates {
      * from, which must still match.
      */
     private List<PlannedRing> plan(RolloutRecord row) {
+        return plan(row.id, row.planJson, row.createdAt);
+    }
+
+    private List<PlannedRing> plan(long id, String planJson, Instant createdAt) {
         synchronized (plans) {
-            ParsedPlan known = plans.get(row.id);
-            if (known != null && known.json.equals(row.planJson)) {
+            ParsedPlan known = plans.get(id);
+            if (known != null && known.json.equals(planJson)) {
                 return known.plan;
             }
         }
-        List<PlannedRing> plan = List.copyOf(read(row.planJson, PLAN));
+        List<PlannedRing> plan = List.copyOf(read(planJson, PLAN));
         synchronized (plans) {
-            plans.put(row.id, new ParsedPlan(row.planJson, plan));
+            plans.put(id, new ParsedPlan(planJson, createdAt, plan));
         }
         return plan;
     }
 
-    private record ParsedPlan(String json, List<PlannedRing> plan) {
+    private record ParsedPlan(String json, Instant createdAt, List<PlannedRing> plan) {
     }
 
     private static void copyState(Rollout r, RolloutRecord row) {
