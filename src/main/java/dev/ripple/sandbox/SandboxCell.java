@@ -5,15 +5,20 @@ import dev.ripple.flags.Gates;
 import dev.ripple.sandbox.GitlabFeatureRules.Applied;
 import dev.ripple.sandbox.GitlabFeatureRules.Outcome;
 
+import io.vertx.core.buffer.Buffer;
+
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.Collections;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentSkipListMap;
-import java.util.function.BiConsumer;
 import java.util.function.BiFunction;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import java.util.random.RandomGenerator;
 
@@ -60,50 +65,66 @@ public final class SandboxCell {
     }
 
     /**
-     * Every persisted flag with its text in a list answer. A flag's text is rendered by {@code render} when its gates
-     * or its definition changed since the last list, and remembered otherwise: a fleet of 1,000 simulated cells runs
-     * on one machine, and rendering 200 flags for every list took more CPU than the client it stands in for.
+     * Every persisted flag with its text in a list answer, as UTF-8. A flag's text is rendered by {@code render} when
+     * its gates or its definition changed since the last list, and remembered otherwise: a fleet of 1,000 simulated
+     * cells runs on one machine, and rendering 200 flags for every list took more CPU than the client it stands in for.
      */
-    private void forEachRendered(BiFunction<String, Gates, String> render, BiConsumer<String, String> action) {
+    private void forEachRendered(BiFunction<String, Gates, String> render, Consumer<byte[]> action) {
         flags.forEach((name, gates) -> {
             FlagDefinition definition = definitions.get().get(name);
             Rendered last = rendered.get(name);
             if (last == null || last.gates != gates || last.definition != definition) {
-                last = new Rendered(gates, definition, render.apply(name, gates));
+                last = new Rendered(gates, definition, render.apply(name, gates).getBytes(StandardCharsets.UTF_8));
                 rendered.put(name, last);
             }
-            action.accept(name, last.text);
+            action.accept(last.text);
         });
         if (rendered.size() > flags.size()) {
             rendered.keySet().retainAll(flags.keySet());
         }
     }
 
-    private record Rendered(Gates gates, FlagDefinition definition, String text) {
+    private record Rendered(Gates gates, FlagDefinition definition, byte[] text) {
     }
 
     /**
-     * The whole list answer ({@code [flag,flag,...]}), kept until a flag or the definitions change: most lists of a
-     * cell (a refresh, a rollout's snapshot) find it as the last one did, and even looking up 200 remembered flags
-     * per answer was half of the simulated fleet's CPU in the rollout benchmark.
+     * The whole list answer ({@code [flag,flag,...]}) as the bytes sent, kept until a flag or the definitions change:
+     * most lists of a cell (a refresh, a rollout's snapshot) find it as the last one did, and even looking up 200
+     * remembered flags per answer was half of the simulated fleet's CPU in the rollout benchmark. A list after a
+     * change joins the flags' remembered bytes; nothing is encoded again but the flag that changed.
      */
-    String listText(BiFunction<String, Gates, String> render) {
+    Buffer listAnswer(BiFunction<String, Gates, String> render) {
         // Read before rendering, and every change counts after it is made: a list rendered while a flag changed is
         // kept under the count from before that change, which no later list matches.
         long version = changes.get();
         Map<String, FlagDefinition> current = definitions.get();
         ListText last = lastList;
         if (last != null && last.version == version && last.definitions == current) {
-            return last.text;
+            return last.body;
         }
-        StringBuilder list = new StringBuilder(32 * 1024).append('[');
-        forEachRendered(render, (name, text) -> list.append(list.length() > 1 ? "," : "").append(text));
-        String text = list.append(']').toString();
-        lastList = new ListText(version, current, text);
-        return text;
+        List<byte[]> pieces = new ArrayList<>(flags.size() + 8);
+        forEachRendered(render, pieces::add);
+        int size = 2 + Math.max(0, pieces.size() - 1);
+        for (byte[] piece : pieces) {
+            size += piece.length;
+        }
+        byte[] body = new byte[size];
+        body[0] = '[';
+        int at = 1;
+        for (byte[] piece : pieces) {
+            if (at > 1) {
+                body[at++] = ',';
+            }
+            System.arraycopy(piece, 0, body, at, piece.length);
+            at += piece.length;
+        }
+        body[at] = ']';
+        Buffer answer = Buffer.buffer(body);
+        lastList = new ListText(version, current, answer);
+        return answer;
     }
 
-    private record ListText(long version, Map<String, FlagDefinition> definitions, String text) {
+    private record ListText(long version, Map<String, FlagDefinition> definitions, Buffer body) {
     }
 
     /** Sets a flag's gates directly, bypassing GitLab's rules: for seeding and test set-up. */

@@ -6,6 +6,7 @@ import dev.ripple.sandbox.GitlabFeatureRules.InvalidParams;
 import dev.ripple.sandbox.GitlabFeatureRules.Outcome;
 import dev.ripple.sandbox.GitlabFeatureRules.Refused;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
@@ -73,7 +74,11 @@ public final class SandboxRoutes {
 
     // ---- GitLab's admin API ------------------------------------------------------------------------------------
 
-    private record Answer(int status, String body, boolean retryAfter) {
+    private record Answer(int status, String body, boolean retryAfter, Buffer bytes) {
+        Answer(int status, String body, boolean retryAfter) {
+            this(status, body, retryAfter, null);
+        }
+
         static Answer json(int status, String body) {
             return new Answer(status, body, false);
         }
@@ -184,7 +189,7 @@ public final class SandboxRoutes {
     }
 
     private Answer listFlags(RoutingContext ctx, SandboxCell cell) {
-        return Answer.json(200, cell.listText((name, gates) -> FeatureJson.flag(name, gates,
+        return new Answer(200, null, false, cell.listAnswer((name, gates) -> FeatureJson.flag(name, gates,
                 cell.definition(name).orElse(null)).encode()));
     }
 
@@ -245,7 +250,9 @@ public final class SandboxRoutes {
         if (answer.retryAfter()) {
             response.putHeader("Retry-After", "1");
         }
-        if (answer.body() == null) {
+        if (answer.bytes() != null) {
+            response.putHeader(HttpHeaders.CONTENT_TYPE, JSON).end(answer.bytes());
+        } else if (answer.body() == null) {
             response.end();
         } else {
             response.putHeader(HttpHeaders.CONTENT_TYPE, JSON).end(answer.body());
