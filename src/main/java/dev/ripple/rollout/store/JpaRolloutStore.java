@@ -175,9 +175,9 @@ public class JpaRolloutStore implements RolloutStore, DesiredGates {
     @Override
     public List<RolloutSummary> list(Optional<String> flag, Optional<RolloutState> state, Long beforeId, int limit) {
         return QuarkusTransaction.joiningExisting().call(() -> {
-            StringBuilder q = new StringBuilder("select r.id, r.flag, r.changeJson, r.upToRing, r.mode, r.state, "
-                    + "r.phase, r.ringIndex, r.stateReason, r.initiator, r.createdAt, r.finishedAt "
-                    + "from RolloutRecord r where 1 = 1");
+            StringBuilder q = new StringBuilder("select new " + ListedRow.class.getName() + "(r.id, r.flag, "
+                    + "r.changeJson, r.upToRing, r.mode, r.state, r.phase, r.ringIndex, r.stateReason, r.initiator, "
+                    + "r.createdAt, r.finishedAt) from RolloutRecord r where 1 = 1");
             Map<String, Object> params = new HashMap<>();
             flag.ifPresent(f -> {
                 q.append(" and r.flag = :flag");
@@ -192,45 +192,48 @@ public class JpaRolloutStore implements RolloutStore, DesiredGates {
                 params.put("before", beforeId);
             }
             q.append(" order by r.id desc");
-            var query = em.createQuery(q.toString(), Object[].class).setMaxResults(limit);
+            var query = em.createQuery(q.toString(), ListedRow.class).setMaxResults(limit);
             params.forEach(query::setParameter);
-            List<Object[]> rows = query.getResultList();
+            List<ListedRow> rows = query.getResultList();
             Map<Long, List<PlannedRing>> plansOf = plansOf(rows);
-            return rows.stream().map(row -> summary(row, plansOf.get((Long) row[0]))).toList();
+            return rows.stream().map(row -> summary(row, plansOf.get(row.id()))).toList();
         });
     }
 
-    /** The plans of these list rows ({@code id} first, {@code createdAt} 11th), from those kept or read at once. */
-    private Map<Long, List<PlannedRing>> plansOf(List<Object[]> rows) {
+    /** A rollout's row as a list shows it: everything but the plan and the cells. */
+    record ListedRow(Long id, String flag, String changeJson, int upToRing, String mode, String state, String phase,
+                     int ringIndex, String stateReason, String initiator, Instant createdAt, Instant finishedAt) {
+    }
+
+    /** The plans of these rollouts, from those kept or read in one query. */
+    private Map<Long, List<PlannedRing>> plansOf(List<ListedRow> rows) {
         Map<Long, List<PlannedRing>> found = new HashMap<>();
         List<Long> missing = new java.util.ArrayList<>();
         synchronized (plans) {
-            for (Object[] row : rows) {
-                ParsedPlan known = plans.get((Long) row[0]);
+            for (ListedRow row : rows) {
+                ParsedPlan known = plans.get(row.id());
                 // A rollout's plan never changes; its creation time tells a kept plan from a reused id's.
-                if (known != null && known.createdAt.equals(row[10])) {
-                    found.put((Long) row[0], known.plan);
+                if (known != null && known.createdAt.equals(row.createdAt())) {
+                    found.put(row.id(), known.plan);
                 } else {
-                    missing.add((Long) row[0]);
+                    missing.add(row.id());
                 }
             }
         }
         if (!missing.isEmpty()) {
-            em.createQuery("select r.id, r.planJson, r.createdAt from RolloutRecord r where r.id in :ids",
-                            Object[].class)
+            em.createQuery("from RolloutRecord r where r.id in :ids", RolloutRecord.class)
                     .setParameter("ids", missing).getResultList()
-                    .forEach(row -> found.put((Long) row[0], plan((Long) row[0], (String) row[1], (Instant) row[2])));
+                    .forEach(row -> found.put(row.id, plan(row)));
         }
         return found;
     }
 
-    private RolloutSummary summary(Object[] row, List<PlannedRing> plan) {
-        int ringIndex = (Integer) row[7];
-        Integer ring = ringIndex < plan.size() ? plan.get(ringIndex).ring() : null;
-        return new RolloutSummary((Long) row[0], (String) row[1],
-                read((String) row[2], ChangeSpec.class).toChange().describe(), (Integer) row[3],
-                Mode.valueOf((String) row[4]), RolloutState.valueOf((String) row[5]), Phase.valueOf((String) row[6]),
-                ring, (String) row[8], (String) row[9], (Instant) row[10], (Instant) row[11]);
+    private RolloutSummary summary(ListedRow row, List<PlannedRing> plan) {
+        Integer ring = row.ringIndex() < plan.size() ? plan.get(row.ringIndex()).ring() : null;
+        return new RolloutSummary(row.id(), row.flag(), read(row.changeJson(), ChangeSpec.class).toChange().describe(),
+                row.upToRing(), Mode.valueOf(row.mode()), RolloutState.valueOf(row.state()),
+                Phase.valueOf(row.phase()), ring, row.stateReason(), row.initiator(), row.createdAt(),
+                row.finishedAt());
     }
 
     @Override
@@ -481,19 +484,15 @@ public class JpaRolloutStore implements RolloutStore, DesiredGates {
      * from, which must still match.
      */
     private List<PlannedRing> plan(RolloutRecord row) {
-        return plan(row.id, row.planJson, row.createdAt);
-    }
-
-    private List<PlannedRing> plan(long id, String planJson, Instant createdAt) {
         synchronized (plans) {
-            ParsedPlan known = plans.get(id);
-            if (known != null && known.json.equals(planJson)) {
+            ParsedPlan known = plans.get(row.id);
+            if (known != null && known.json.equals(row.planJson)) {
                 return known.plan;
             }
         }
-        List<PlannedRing> plan = List.copyOf(read(planJson, PLAN));
+        List<PlannedRing> plan = List.copyOf(read(row.planJson, PLAN));
         synchronized (plans) {
-            plans.put(id, new ParsedPlan(planJson, createdAt, plan));
+            plans.put(row.id, new ParsedPlan(row.planJson, row.createdAt, plan));
         }
         return plan;
     }
