@@ -74,13 +74,9 @@ public final class SandboxRoutes {
 
     // ---- GitLab's admin API ------------------------------------------------------------------------------------
 
-    private record Answer(int status, String body, boolean retryAfter, Buffer bytes) {
-        Answer(int status, String body, boolean retryAfter) {
-            this(status, body, retryAfter, null);
-        }
-
+    private record Answer(int status, Buffer body, boolean retryAfter) {
         static Answer json(int status, String body) {
-            return new Answer(status, body, false);
+            return new Answer(status, body == null ? null : Buffer.buffer(body), false);
         }
 
         static Answer message(int status, String message) {
@@ -141,7 +137,7 @@ public final class SandboxRoutes {
         }
         Answer answer;
         if (cell.draw(faults.rateLimitRate())) {
-            answer = new Answer(429, new JsonObject().put("message", "429 Too Many Requests").encode(), true);
+            answer = new Answer(429, Buffer.buffer(new JsonObject().put("message", "429 Too Many Requests").encode()), true);
         } else if (cell.draw(faults.errorRate())) {
             answer = Answer.message(500, "500 Internal Server Error");
         } else {
@@ -189,8 +185,8 @@ public final class SandboxRoutes {
     }
 
     private Answer listFlags(RoutingContext ctx, SandboxCell cell) {
-        return new Answer(200, null, false, cell.listAnswer((name, gates) -> FeatureJson.flag(name, gates,
-                cell.definition(name).orElse(null)).encode()));
+        return new Answer(200, cell.listAnswer((name, gates) -> FeatureJson.flag(name, gates,
+                cell.definition(name).orElse(null)).encode()), false);
     }
 
     private Answer listDefinitions(RoutingContext ctx, SandboxCell cell) {
@@ -250,9 +246,7 @@ public final class SandboxRoutes {
         if (answer.retryAfter()) {
             response.putHeader("Retry-After", "1");
         }
-        if (answer.bytes() != null) {
-            response.putHeader(HttpHeaders.CONTENT_TYPE, JSON).end(answer.bytes());
-        } else if (answer.body() == null) {
+        if (answer.body() == null) {
             response.end();
         } else {
             response.putHeader(HttpHeaders.CONTENT_TYPE, JSON).end(answer.body());

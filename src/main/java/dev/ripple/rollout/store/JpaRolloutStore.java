@@ -30,6 +30,7 @@ import jakarta.persistence.PersistenceException;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -208,16 +209,13 @@ public class JpaRolloutStore implements RolloutStore, DesiredGates {
     /** The plans of these rollouts, from those kept or read in one query. */
     private Map<Long, List<PlannedRing>> plansOf(List<ListedRow> rows) {
         Map<Long, List<PlannedRing>> found = new HashMap<>();
-        List<Long> missing = new java.util.ArrayList<>();
-        synchronized (plans) {
-            for (ListedRow row : rows) {
-                ParsedPlan known = plans.get(row.id());
-                // A rollout's plan never changes; its creation time tells a kept plan from a reused id's.
-                if (known != null && known.createdAt.equals(row.createdAt())) {
-                    found.put(row.id(), known.plan);
-                } else {
-                    missing.add(row.id());
-                }
+        List<Long> missing = new ArrayList<>();
+        for (ListedRow row : rows) {
+            List<PlannedRing> known = keptPlan(row.id(), row.createdAt());
+            if (known != null) {
+                found.put(row.id(), known);
+            } else {
+                missing.add(row.id());
             }
         }
         if (!missing.isEmpty()) {
@@ -364,7 +362,7 @@ public class JpaRolloutStore implements RolloutStore, DesiredGates {
 
     /** The cells whose statement of a batch changed no row (a driver that cannot tell counts every one as done). */
     private static List<CellProgress> missing(List<CellProgress> cells, int[] counts) {
-        List<CellProgress> out = new java.util.ArrayList<>();
+        List<CellProgress> out = new ArrayList<>();
         for (int i = 0; i < cells.size(); i++) {
             if (counts[i] == 0) {
                 out.add(cells.get(i));
@@ -479,25 +477,30 @@ public class JpaRolloutStore implements RolloutStore, DesiredGates {
     }
 
     /**
-     * The rollout's plan, parsed once: a plan never changes after it is created, and every step, every list row and
-     * every poll of a rollout needs it (a thousand cells: tens of kilobytes of JSON). Kept with the text it was parsed
-     * from, which must still match.
+     * The rollout's plan, parsed once: a plan never changes after it is created, and every step and every list row
+     * needs it (a thousand cells: tens of kilobytes of JSON).
      */
     private List<PlannedRing> plan(RolloutRecord row) {
-        synchronized (plans) {
-            ParsedPlan known = plans.get(row.id);
-            if (known != null && known.json.equals(row.planJson)) {
-                return known.plan;
-            }
+        List<PlannedRing> known = keptPlan(row.id, row.createdAt);
+        if (known != null) {
+            return known;
         }
         List<PlannedRing> plan = List.copyOf(read(row.planJson, PLAN));
         synchronized (plans) {
-            plans.put(row.id, new ParsedPlan(row.planJson, row.createdAt, plan));
+            plans.put(row.id, new ParsedPlan(row.createdAt, plan));
         }
         return plan;
     }
 
-    private record ParsedPlan(String json, Instant createdAt, List<PlannedRing> plan) {
+    /** The plan kept for this rollout, or null. Its creation time tells a kept plan from a reused id's. */
+    private List<PlannedRing> keptPlan(long id, Instant createdAt) {
+        synchronized (plans) {
+            ParsedPlan known = plans.get(id);
+            return known != null && known.createdAt.equals(createdAt) ? known.plan : null;
+        }
+    }
+
+    private record ParsedPlan(Instant createdAt, List<PlannedRing> plan) {
     }
 
     private static void copyState(Rollout r, RolloutRecord row) {
